@@ -1,0 +1,3 @@
+from gradecli.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""The ``gradecli`` command line: click commands that wire the library together, nothing else.
+
+Start-up matters (``gradecli check`` may run in a pre-commit hook on every commit), so each command
+lives in its own module under :mod:`gradecli.commands` and is imported only when it is invoked;
+``gradecli --version`` imports nothing but click.
+
+Exit codes: 0 success; 1 findings at failing severity (``check``) ; 2 usage error or invalid /
+unreadable input; 3 internal error (a bug: please report it); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from gradecli._version import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+# command name -> (module, attribute, one-line help shown by `gradecli --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("gradecli.commands.validate", "validate", "Check evidence files against format v1."),
+    "schema": ("gradecli.commands.schema", "schema", "Print the JSON Schema of the evidence file format."),
+    "meta": ("gradecli.commands.meta", "meta", "Pool a CSV of study data (meta-analysis)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="gradecli", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Assess the certainty of evidence with GRADE.
+
+    \b
+    Examples:
+      gradecli validate examples/*.yaml
+      gradecli meta data.csv --measure RR --model random --method REML
+      gradecli schema > evidence.schema.json
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every failure into a one-line message and an exit code."""
+    try:
+        rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        rc = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        rc = EXIT_INPUT  # usage errors share exit code 2 with bad input, as click does
+    except click.exceptions.Abort:
+        click.echo("gradecli: interrupted", err=True)
+        rc = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("gradecli: interrupted", err=True)
+        rc = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`); nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        rc = EXIT_OK
+    except Exception as exc:  # a bug: one line, never a traceback unless asked for
+        if os.environ.get("GRADECLI_DEBUG"):
+            raise
+        click.echo(
+            f"gradecli: internal error: {type(exc).__name__}: {exc} "
+            "(a bug; set GRADECLI_DEBUG=1 for the traceback and please report it)",
+            err=True,
+        )
+        rc = EXIT_INTERNAL
+    sys.exit(rc if isinstance(rc, int) else EXIT_OK)
