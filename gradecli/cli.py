@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
         rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
     except click.exceptions.Exit as exc:
         rc = exc.exit_code
+    except SystemExit as exc:
+        rc = exc.code if isinstance(exc.code, int) else EXIT_INPUT
     except click.ClickException as exc:
         exc.show()
         rc = EXIT_INPUT  # usage errors share exit code 2 with bad input, as click does

@@ -1,0 +1,37 @@
+"""``gradecli schema``: print the JSON Schema of the evidence file format."""
+
+from __future__ import annotations
+
+import click
+
+
+def evidence_schema() -> dict:
+    from gradecli.model.evidence import Evidence
+
+    return Evidence.model_json_schema()
+
+
+SCHEMAS = {"evidence": evidence_schema}
+
+
+@click.command()
+@click.option(
+    "--output",
+    "kind",
+    type=click.Choice(sorted(SCHEMAS)),
+    default="evidence",
+    show_default=True,
+    help="Which document's schema to print.",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of a gradecli document.
+
+    Editors use it to complete and check evidence files as you type; with the YAML language
+    server put this first line in the file:
+
+    \b
+      # yaml-language-server: $schema=<path or URL of evidence-v1.schema.json>
+    """
+    import json
+
+    click.echo(json.dumps(SCHEMAS[kind](), indent=2, sort_keys=True, ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""Reading files: evidence files (YAML/JSON) with line numbers, study-level CSV."""

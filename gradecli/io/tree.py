@@ -1,0 +1,329 @@
+"""Parse YAML or JSON into plain Python data plus the line/column of every value and key.
+
+YAML is parsed with PyYAML's C parser (libyaml) and only *composed* into nodes, which carry their
+marks; gradecli then builds the Python values itself:
+
+* YAML 1.2 core schema: only ``true``/``false`` are booleans (``no``, ``on``, ``NO`` stay text, so a
+  study id or a country code is never silently turned into a boolean); ``1e3`` is a number; dates
+  stay text.
+* No tags that build objects: any tag outside the core schema is an error.
+* Duplicate keys are errors (PyYAML would silently keep the last one).
+* Aliases are followed with a budget on the number of values built and on nesting depth, so an
+  alias "bomb" (billion laughs) or a recursive alias is refused quickly, in bounded memory.
+* ``<<`` merge keys are supported.
+
+JSON is parsed by the standard library (exact JSON semantics, no NaN/Infinity, duplicate keys are
+errors); its marks come from the YAML composer, which reads JSON too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.resolver import BaseResolver
+
+from gradecli.problems import InputError, Problem, format_path
+
+try:  # libyaml is ~10x faster; fall back to the pure-Python parser where it is missing
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+MAX_VALUES = 1_000_000
+"""Most values one document may hold."""
+MAX_ALIASED_VALUES = 100_000
+"""Most values that aliases may repeat (an alias re-uses a part of the file written once)."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists."""
+
+Path = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Core12Resolver(BaseResolver):
+    """Implicit tags of the YAML 1.2 core schema (plus ``<<`` merge keys)."""
+
+
+_Core12Resolver.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in [
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+    (_MERGE, r"^<<$", ["<"]),
+]:
+    _Core12Resolver.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+class _NodeLoader(_Parser, _Core12Resolver):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Core12Resolver.__init__(self)
+
+
+@dataclass
+class Tree:
+    """Parsed data with the 1-based (line, column) of each value (``values``) and key (``keys``)."""
+
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The best-known position for ``path``: itself, else its nearest ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        p = tuple(path)
+        while p:
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1) if self.values else (0, 0))
+
+
+def parse(text: str, name: str, *, json_syntax: bool | None = None) -> Tree:
+    """Parse YAML or JSON text. ``json_syntax`` None guesses from the first character."""
+    if json_syntax is None:
+        json_syntax = text.lstrip().startswith(("{", "["))
+    if json_syntax:
+        return _parse_json(text, name)
+    return _parse_yaml(text, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML
+
+
+def _compose(text: str, name: str) -> yaml.Node | None:
+    loader = _NodeLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc.context or ""):
+            what = "the file holds more than one YAML document (---); an evidence file is one document"
+        raise InputError.single(name, f"YAML syntax error: {what}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise InputError.single(name, f"YAML error: {exc}") from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def _parse_yaml(text: str, name: str) -> Tree:
+    node = _compose(text, name)
+    tree = Tree(data=None)
+    if node is None:
+        return tree
+    builder = _Builder(name, tree)
+    tree.data = builder.build(node, (), 0)
+    if builder.problems:
+        raise InputError(builder.problems)
+    return tree
+
+
+def _tag_message(tag: str) -> str:
+    return f"YAML tag {tag!r} is not allowed (evidence files are plain data)"
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, name: str, tree: Tree) -> None:
+        self.name = name
+        self.tree = tree
+        self.count = 0
+        self.aliased = 0
+        self.in_alias = 0
+        self.seen: set[int] = set()
+        self.stack: set[int] = set()
+        self.problems: list[Problem] = []
+
+    def _fail(self, node: yaml.Node, path: Path, message: str) -> InputError:
+        line, col = _mark(node)
+        return InputError([Problem(self.name, line, col, format_path(path), message)])
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise self._fail(node, path, f"more than {MAX_VALUES:,} values")
+        if depth > MAX_DEPTH:
+            raise self._fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
+        self.tree.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.stack:
+            raise self._fail(node, path, "recursive alias: a value contains itself")
+        repeated = id(node) in self.seen
+        self.seen.add(id(node))
+        if repeated or self.in_alias:
+            self.aliased += len(node.value)
+            if self.aliased > MAX_ALIASED_VALUES:
+                raise self._fail(node, path, f"aliases repeat more than {MAX_ALIASED_VALUES:,} values (an alias bomb?)")
+        self.in_alias += repeated
+        self.stack.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag != _SEQ:
+                    raise self._fail(node, path, _tag_message(node.tag))
+                return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+            return self._mapping(node, path, depth)
+        finally:
+            self.stack.discard(id(node))
+            self.in_alias -= repeated
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+        if node.tag != _MAP:
+            raise self._fail(node, path, _tag_message(node.tag))
+        out: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
+                for source in self._merge_sources(value_node, path):
+                    for k, v in self.build(source, path, depth).items():
+                        merged.setdefault(k, v)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._fail(key_node, path, "a key must be plain text, not a list or mapping")
+            key = self._scalar(key_node, path)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                key = key_node.value
+            kpath = (*path, key)
+            if key in out:
+                line, _ = self.tree.keys[kpath]
+                self.problems.append(
+                    Problem(self.name, *_mark(key_node), format_path(kpath), f"duplicate key (first at line {line})")
+                )
+                continue
+            self.tree.keys[kpath] = _mark(key_node)
+            out[key] = self.build(value_node, kpath, depth + 1)
+        for k, v in merged.items():
+            out.setdefault(k, v)
+        return out
+
+    def _merge_sources(self, node: yaml.Node, path: Path) -> Iterator[yaml.MappingNode]:
+        if isinstance(node, yaml.MappingNode):
+            yield node
+        elif isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.MappingNode) for n in node.value):
+            yield from node.value
+        else:
+            raise self._fail(node, path, "a << merge key takes a mapping or a list of mappings")
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return value.lower() == "true"
+        if tag == _INT:
+            try:
+                if value.startswith("0o"):
+                    return int(value[2:], 8)
+                return int(value, 16) if value.startswith("0x") else int(value)
+            except ValueError:
+                raise self._fail(node, path, f"{value!r} is not an integer") from None
+        if tag == _FLOAT:
+            low = value.lower()
+            if low.endswith(".nan"):
+                return math.nan
+            if low.endswith(".inf"):
+                return -math.inf if low.startswith("-") else math.inf
+            try:
+                return float(value)
+            except ValueError:
+                raise self._fail(node, path, f"{value!r} is not a number") from None
+        if tag == "tag:yaml.org,2002:timestamp":
+            return value
+        raise self._fail(node, path, _tag_message(tag))
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+
+def _no_constants(token: str) -> Any:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def _parse_json(text: str, name: str) -> Tree:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                duplicates.append(k)
+            out[k] = v
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(name, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+    except ValueError as exc:
+        raise InputError.single(name, f"JSON error: {exc}") from None
+    except RecursionError:
+        raise InputError.single(name, f"nested more than {MAX_DEPTH} levels deep") from None
+    tree = Tree(data=data)
+    try:  # positions: JSON is (nearly) YAML, so the YAML composer finds every value's line
+        marks = _parse_yaml(text, name)
+        tree.values, tree.keys = marks.values, marks.keys
+    except InputError as exc:
+        dup = [p for p in exc.problems if p.message.startswith("duplicate key")]
+        if dup:
+            raise InputError(dup) from None
+    if duplicates:
+        raise InputError.single(name, f"duplicate key {duplicates[0]!r}")
+    depth_problem = _too_deep(data)
+    if depth_problem:
+        raise InputError.single(name, depth_problem)
+    return tree
+
+
+def _too_deep(data: Any) -> str | None:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None

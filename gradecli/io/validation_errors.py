@@ -1,0 +1,176 @@
+"""Turn pydantic validation errors into reviewer-readable problems at the right line.
+
+pydantic reports a location such as ``("outcomes", 0, "data", 2, "dichotomous", "evnts_t")``; this
+module drops the union tags, finds the line in the parsed file, rewrites the terse messages
+("Extra inputs are not permitted") into ones that help ("unknown key 'evnts_t' (did you mean
+'events_t'?)"), and suggests the nearest valid word for typos in vocabularies.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from gradecli.io.tree import Tree
+from gradecli.model.checks import did_you_mean
+from gradecli.problems import Problem, format_path
+
+UNION_TAGS = frozenset({"dichotomous", "continuous", "generic", "rob2", "rob1", "robins-i"})
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every pydantic model class mentioned in a type annotation (through lists, unions, ...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        out.extend(_models_in(arg))
+    return out
+
+
+def _models_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[type[BaseModel]]:
+    """The model class(es) whose field ``loc`` names; more than one when a union is unresolved."""
+    models = [root]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if part in UNION_TAGS:
+            tagged = [m for m in models if _tag_of(m) == part]
+            models = tagged or models
+            continue
+        nxt: list[type[BaseModel]] = []
+        for m in models:
+            field = m.model_fields.get(str(part))
+            if field is not None:
+                nxt.extend(_models_in(field.annotation))
+        if not nxt:
+            return []
+        models = nxt
+    return models
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    field = model.model_fields.get("tool")
+    if field is not None:
+        args = typing.get_args(field.annotation)
+        return str(args[0]) if args else None
+    return {"DichotomousRow": "dichotomous", "ContinuousRow": "continuous", "GenericRow": "generic"}.get(model.__name__)
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(p for p in loc if p not in UNION_TAGS and p != "[key]")
+
+
+_EXPECTED = re.compile(r"'([^']*)'")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(err: dict[str, Any], root: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "missing":
+        if field == "reason":
+            return "a written `reason` is required: every reviewer judgment must say why"
+        return f"required field `{field}` is missing"
+    if kind == "extra_forbidden":
+        parent = _models_at(root, err["loc"][:-1])
+        allowed = sorted({name for m in parent for name in m.model_fields})
+        return f"unknown key {field!r}{did_you_mean(field, allowed)}" + (
+            f"; allowed: {', '.join(allowed)}" if allowed and not did_you_mean(field, allowed) else ""
+        )
+    if kind in ("enum", "literal_error"):
+        expected = _EXPECTED.findall(str(ctx.get("expected", "")))
+        if err["loc"] and err["loc"][-1] == "[key]":
+            return f"unknown name {_show(value)}; expected one of: {', '.join(expected)}" + did_you_mean(
+                str(value), expected
+            )
+        if field == "gradecli":
+            return f"format version {_show(value)} is not supported; this gradecli reads format 1"
+        return f"{_show(value)} is not one of: {', '.join(expected)}" + did_you_mean(str(value), expected)
+    if kind == "union_tag_invalid":
+        expected = _EXPECTED.findall(str(ctx.get("expected_tags", "")))
+        return f"unknown tool {_show(ctx.get('tag'))}; expected one of: {', '.join(expected)}" + did_you_mean(
+            str(ctx.get("tag")), expected
+        )
+    if kind == "union_tag_not_found":
+        return f"`{ctx.get('discriminator', 'tool').strip(chr(39))}` is required (rob2, rob1 or robins-i)"
+    if kind == "row_form":
+        return err["msg"]
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of keys and values, got {_describe(value)}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list, got {_describe(value)}"
+    if kind == "too_short" and field == "outcomes":
+        return "an evidence file needs at least one outcome"
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]}, got {_describe(value)}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind.startswith(("greater", "less")):
+        msg += f" (got {_show(value)})"
+    return msg
+
+
+_TYPE_WORDS = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return _show(value)
+    return f"{type(value).__name__} {_show(value)}"
+
+
+def problems_from(exc: ValidationError, root: type[BaseModel], tree: Tree, name: str) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    errors = exc.errors(include_url=False)
+    # a typo ("evnts_t") also makes the real key missing: report the typo only
+    typo_fixes = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            parent = _models_at(root, tuple(err["loc"][:-1]))
+            allowed = sorted({n for m in parent for n in m.model_fields})
+            fix = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1, cutoff=0.6)
+            if fix:
+                typo_fixes.add((*err["loc"][:-1], fix[0]))
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in typo_fixes:
+            continue
+        raw_loc = tuple(err["loc"])
+        loc = _clean_loc(raw_loc)
+        message = _message(err, root, raw_loc)
+        path = format_path(loc)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        is_key = err["type"] == "extra_forbidden" or (raw_loc and raw_loc[-1] == "[key]")
+        line, col = tree.mark(loc, key=bool(is_key))
+        out.append(Problem(name, line, col, path, message))
+    return out

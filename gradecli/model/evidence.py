@@ -1,0 +1,436 @@
+"""The evidence file, format v1, as pydantic models.
+
+These models *are* the format: validation, the JSON Schema that editors use (``gradecli schema``)
+and the documentation in ``docs/evidence-format.md`` all come from them. Structural rules (types,
+vocabularies, required fields, unknown keys) live here; rules that relate one part of the file to
+another (study ids, events ≤ participants across the file, ...) live in
+:mod:`gradecli.model.checks`, so that each problem can be reported at its own line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
+
+from gradecli.model.vocab import (
+    Benefit,
+    Certainty,
+    Design,
+    Importance,
+    Measure,
+    Method,
+    Model,
+    OutcomeType,
+    PicoMatch,
+    PredictionInterval,
+    Rating,
+    Rob1,
+    Rob1Domain,
+    Rob2,
+    Rob2Domain,
+    RobinsI,
+    RobinsIDomain,
+)
+
+FORMAT_VERSION = 1
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, NaN/inf are refused, models are frozen."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=True,
+        use_enum_values=False,
+    )
+
+
+NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
+Reason = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=10_000,
+        description="Why: every reviewer judgment must say why, in words a reader of the table understands.",
+    ),
+]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Positive = Annotated[int, Field(ge=1, le=1_000_000_000)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Review and question
+
+
+class Question(Strict):
+    """The PICO question printed above the Summary-of-Findings table."""
+
+    population: NonEmpty
+    intervention: NonEmpty
+    comparison: NonEmpty
+    setting: NonEmpty | None = None
+
+
+class Review(Strict):
+    title: NonEmpty
+    authors: list[NonEmpty] = Field(default_factory=list)
+    doi: NonEmpty | None = Field(None, description="DOI of the review the numbers come from.")
+    url: NonEmpty | None = None
+    question: Question | None = None
+    notes: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis choices
+
+
+class Analysis(Strict):
+    """How an outcome's per-study data are pooled (ignored for summary-level outcomes).
+
+    ``model: fixed`` takes ``method`` IV, MH or PETO; ``model: random`` takes DL, REML or PM.
+    Unset fields fall back to the file's ``defaults.analysis``, then to gradecli's defaults
+    (random effects, REML, no Hartung–Knapp, metafor's prediction interval).
+    """
+
+    model: Model | None = None
+    method: Method | None = None
+    hksj: bool | None = Field(None, description="Hartung–Knapp–Sidik–Jonkman adjustment (random effects).")
+    prediction_interval: PredictionInterval | None = None
+
+
+class Defaults(Strict):
+    analysis: Analysis | None = None
+    rules: NonEmpty | None = Field(None, description="A rule set in rules/ (by name) or a path to one.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk of bias
+
+
+class Rob2Assessment(Strict):
+    """RoB 2 (randomised trials): low / some_concerns / high, per domain and overall."""
+
+    tool: Literal["rob2"]
+    overall: Rob2
+    domains: dict[Rob2Domain, Rob2] = Field(default_factory=dict)
+    reason: str | None = None
+
+
+class Rob1Assessment(Strict):
+    """Cochrane RoB 1: low / unclear / high, per item and overall."""
+
+    tool: Literal["rob1"]
+    overall: Rob1
+    domains: dict[Rob1Domain, Rob1] = Field(default_factory=dict)
+    reason: str | None = None
+
+
+class RobinsIAssessment(Strict):
+    """ROBINS-I (non-randomised studies): low / moderate / serious / critical / no_information."""
+
+    tool: Literal["robins-i"]
+    overall: RobinsI
+    domains: dict[RobinsIDomain, RobinsI] = Field(default_factory=dict)
+    reason: str | None = None
+
+
+RiskOfBias = Annotated[
+    Rob2Assessment | Rob1Assessment | RobinsIAssessment,
+    Field(discriminator="tool"),
+]
+
+
+class Study(Strict):
+    id: NonEmpty
+    design: Design
+    year: Annotated[int, Field(ge=1000, le=3000)] | None = None
+    funding: NonEmpty | None = Field(None, description="e.g. industry, public, mixed, not reported.")
+    registration: NonEmpty | None = None
+    notes: str | None = None
+    risk_of_bias: RiskOfBias | None = None
+
+
+class RiskOfBiasOverride(Strict):
+    """A study's overall judgment for one outcome (RoB 2 is assessed per result)."""
+
+    study: NonEmpty
+    overall: NonEmpty = Field(description="A judgment in the vocabulary of the study's tool.")
+    tool: Literal["rob2", "rob1", "robins-i"] | None = Field(
+        None, description="Needed only when the study itself has no risk-of-bias assessment."
+    )
+    reason: Reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome data: per-study rows
+
+
+class _Row(Strict):
+    study: NonEmpty
+    label: NonEmpty | None = Field(
+        None, description="Distinguishes several rows of one study (e.g. arms of a multi-arm trial)."
+    )
+
+
+class DichotomousRow(_Row):
+    """Events and participants per arm (``_t`` intervention, ``_c`` comparator)."""
+
+    events_t: Count
+    n_t: Count
+    events_c: Count
+    n_c: Count
+
+
+class ContinuousRow(_Row):
+    """Mean, standard deviation and participants per arm."""
+
+    mean_t: float
+    sd_t: float
+    n_t: Count
+    mean_c: float
+    sd_c: float
+    n_c: Count
+
+
+class GenericRow(_Row):
+    """A study's effect estimate, in one of three forms:
+
+    * ``yi`` + ``sei`` on the analysis scale (log scale for RR, OR, HR);
+    * ``estimate`` + ``ci: [lower, upper]`` as reported (natural scale, e.g. HR 0.8 (0.6 to 1.1));
+    * ``estimate`` + ``se`` for measures that are not ratios (MD, SMD, RD, GENERIC).
+
+    ``n_t``/``n_c`` (or ``participants``) give the number of participants when known.
+    """
+
+    yi: float | None = None
+    sei: Annotated[float, Field(gt=0)] | None = None
+    estimate: float | None = None
+    ci: tuple[float, float] | None = None
+    se: Annotated[float, Field(gt=0)] | None = None
+    n_t: Count | None = None
+    n_c: Count | None = None
+    participants: Count | None = None
+
+
+_ROW_KEYS = {
+    "dichotomous": ("events_t", "events_c", "event"),
+    "continuous": ("mean_t", "mean_c", "sd_t", "sd_c", "mean", "sd"),
+    "generic": ("yi", "sei", "estimate", "se", "ci"),
+}
+
+
+def _row_kind(value: Any) -> str | None:
+    """Pick the row model from the keys present, so errors speak of the intended form."""
+    if isinstance(value, BaseModel):
+        return {DichotomousRow: "dichotomous", ContinuousRow: "continuous", GenericRow: "generic"}.get(type(value))
+    if not isinstance(value, dict):
+        return None
+    keys = [str(k) for k in value]
+    for kind, prefixes in _ROW_KEYS.items():
+        if any(k.startswith(p) for k in keys for p in prefixes):
+            return kind
+    return None
+
+
+DataRow = Annotated[
+    Annotated[DichotomousRow, Tag("dichotomous")]
+    | Annotated[ContinuousRow, Tag("continuous")]
+    | Annotated[GenericRow, Tag("generic")],
+    Discriminator(
+        _row_kind,
+        custom_error_type="row_form",
+        custom_error_message=(
+            "cannot tell the form of this row: give events_t/n_t/events_c/n_c (dichotomous), "
+            "mean_t/sd_t/n_t/mean_c/sd_c/n_c (continuous), or yi/sei, estimate+ci or estimate+se (generic)"
+        ),
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome data: summary level
+
+
+class SummaryResult(Strict):
+    """A pooled result copied from a published review: gradecli grades it, it does not re-pool it.
+
+    ``estimate`` and ``ci`` are on the natural scale (RR 3.26, CI 1.05 to 10.09). ``participants``
+    and ``studies`` may be null when the source does not report them; ``estimate`` and ``ci`` may
+    both be left out when the source reports that studies measured the outcome but gives no result.
+    """
+
+    estimate: float | None = None
+    ci: tuple[float, float] | None = None
+    participants: Count | None = None
+    participants_t: Count | None = None
+    participants_c: Count | None = None
+    studies: Count | None = None
+    events_t: Count | None = None
+    events_c: Count | None = None
+    i2: Annotated[float, Field(ge=0, le=100)] | None = Field(None, description="I² in percent.")
+    tau2: Annotated[float, Field(ge=0)] | None = None
+    model: Model | None = Field(None, description="The model the source review used, if known.")
+    source: str | None = Field(None, description="Where the numbers come from (table, page, analysis).")
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets of the certainty rating
+
+
+class Thresholds(Strict):
+    """The target of the certainty rating (GRADE guidance 41): thresholds that bound the trivial zone.
+
+    For dichotomous outcomes the thresholds are absolute effects per ``per`` people (e.g. 50 more
+    per 1000); for continuous and generic outcomes they are on the outcome's own scale. ``mid`` is
+    the minimal important difference (the boundary of the trivial zone); ``moderate`` and ``large``
+    add GRADE 35's further boundaries. ``target: any_effect`` makes the null the boundary instead.
+    ``relative``: for ratio measures without an assumed risk, a ratio that marks an important
+    relative effect (e.g. 1.25 means RR below 0.8 or above 1.25).
+    """
+
+    target: Literal["trivial_zone", "any_effect"] = "trivial_zone"
+    per: Literal[10, 100, 1000, 10000, 100000] = 1000
+    mid: Annotated[float, Field(gt=0)] | None = None
+    moderate: Annotated[float, Field(gt=0)] | None = None
+    large: Annotated[float, Field(gt=0)] | None = None
+    relative: Annotated[float, Field(gt=1)] | None = None
+    source: str | None = None
+
+
+class AssumedRisk(Strict):
+    """An assumed comparator risk (a proportion, 0–1) for absolute effects, with its source."""
+
+    value: Annotated[float, Field(gt=0, lt=1)]
+    label: NonEmpty | None = Field(None, description="e.g. 'low risk', 'high risk' for several strata.")
+    source: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewer judgments
+
+
+class DomainJudgement(Strict):
+    """The reviewer's rating of one domain; it replaces gradecli's proposal and needs a reason."""
+
+    rating: Rating
+    reason: Reason
+
+
+class IndirectnessJudgement(DomainJudgement):
+    """Indirectness has no formula: the reviewer judges how each PICO element matches the question."""
+
+    population: PicoMatch | None = None
+    intervention: PicoMatch | None = None
+    comparison: PicoMatch | None = None
+    outcome: PicoMatch | None = None
+
+
+class UpgradeJudgement(Strict):
+    """A reason to rate up (observational evidence): levels 0, 1 or 2 (dose–response and
+    residual confounding at most 1)."""
+
+    levels: Annotated[int, Field(ge=0, le=2)]
+    reason: Reason
+
+
+class CertaintyOverride(Strict):
+    """The final level set by the reviewer when it departs from the sum of the domains (GRADE 11)."""
+
+    rating: Certainty
+    reason: Reason
+
+
+class Judgements(Strict):
+    risk_of_bias: DomainJudgement | None = None
+    inconsistency: DomainJudgement | None = None
+    indirectness: IndirectnessJudgement | None = None
+    imprecision: DomainJudgement | None = None
+    publication_bias: DomainJudgement | None = None
+    large_effect: UpgradeJudgement | None = None
+    dose_response: UpgradeJudgement | None = None
+    residual_confounding: UpgradeJudgement | None = None
+    certainty: CertaintyOverride | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes and the file
+
+
+class Outcome(Strict):
+    """One row of the Summary-of-Findings table.
+
+    Data come in exactly one of three forms: ``data`` with per-study rows (gradecli pools them);
+    ``summary`` with a published pooled result; or ``data: []`` when no study reported the outcome
+    (the table still shows the row).
+    """
+
+    id: NonEmpty
+    name: NonEmpty
+    importance: Importance
+    type: OutcomeType
+    measure: Measure | None = Field(None, description="Defaults: RR (dichotomous), MD (continuous), GENERIC.")
+    benefit: Benefit | None = Field(None, description="Which direction is good for patients.")
+    scale: NonEmpty | None = Field(None, description="e.g. '0–100 VAS, lower is better'.")
+    follow_up: NonEmpty | None = None
+    thresholds: Thresholds | None = None
+    assumed_risk: list[AssumedRisk] = Field(
+        default_factory=list, description="One assumed comparator risk, or a list of risk strata."
+    )
+    analysis: Analysis | None = None
+    data: list[DataRow] | None = None
+    summary: SummaryResult | None = None
+    risk_of_bias_overrides: list[RiskOfBiasOverride] = Field(default_factory=list)
+    judgements: Judgements = Field(default_factory=Judgements)
+    recorded_certainty: Certainty | None = Field(
+        None, description="The certainty the review authors reported; `gradecli check` compares it."
+    )
+    notes: str | None = None
+
+    @field_validator("assumed_risk", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, dict) else v
+
+    @property
+    def effective_measure(self) -> Measure:
+        from gradecli.model.vocab import DEFAULT_MEASURE
+
+        return self.measure or DEFAULT_MEASURE[self.type]
+
+    @property
+    def form(self) -> Literal["studies", "summary", "none"]:
+        if self.summary is not None:
+            return "summary"
+        return "studies" if self.data else "none"
+
+
+class Evidence(Strict):
+    """An evidence file: one review question, its studies and its outcomes."""
+
+    model_config = ConfigDict(
+        title="gradecli evidence file, format v1",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    gradecli: Literal[1] = Field(description="Format version of the evidence file.")
+    review: Review
+    defaults: Defaults = Field(default_factory=Defaults)
+    studies: list[Study] = Field(default_factory=list, max_length=100_000)
+    outcomes: list[Outcome] = Field(min_length=1, max_length=10_000)
+
+    def study(self, study_id: str) -> Study | None:
+        for s in self.studies:
+            if s.id == study_id:
+                return s
+        return None
