@@ -155,7 +155,8 @@ def _parse_yaml(text: str, name: str) -> Tree:
 
 
 def _tag_message(tag: str) -> str:
-    return f"YAML tag {tag!r} is not allowed (evidence files are plain data)"
+    shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    return f"YAML tag {shown!r} is not allowed (evidence files are plain data)"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -175,7 +176,8 @@ class _Builder:
 
     def _fail(self, node: yaml.Node, path: Path, message: str) -> InputError:
         line, col = _mark(node)
-        return InputError([Problem(self.name, line, col, format_path(path), message)])
+        shown = format_path(path[:8]) + ("…" if len(path) > 8 else "")
+        return InputError([Problem(self.name, line, col, shown, message)])
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
@@ -277,8 +279,19 @@ class _Builder:
 # JSON
 
 
-def _no_constants(token: str) -> Any:
-    raise ValueError(f"{token} is not valid JSON")
+class _Constant(str):
+    """A NaN/Infinity token found in JSON: kept as a marker so the error can name its line."""
+
+
+def _find_constant(data: Any, path: Path = ()) -> Path | None:
+    if isinstance(data, _Constant):
+        return path
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for k, v in items:
+        found = _find_constant(v, (*path, k))
+        if found is not None:
+            return found
+    return None
 
 
 def _parse_json(text: str, name: str) -> Tree:
@@ -293,7 +306,7 @@ def _parse_json(text: str, name: str) -> Tree:
         return out
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constants)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_Constant)
     except json.JSONDecodeError as exc:
         raise InputError.single(name, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
     except ValueError as exc:
@@ -310,6 +323,14 @@ def _parse_json(text: str, name: str) -> Tree:
             raise InputError(dup) from None
     if duplicates:
         raise InputError.single(name, f"duplicate key {duplicates[0]!r}")
+    bad = _find_constant(data)
+    if bad is not None:
+        line, col = tree.mark(bad)
+        value = data
+        for part in bad:
+            value = value[part]
+        message = f"{value} is not valid JSON (numbers must be finite)"
+        raise InputError.single(name, message, line, col, format_path(bad))
     depth_problem = _too_deep(data)
     if depth_problem:
         raise InputError.single(name, depth_problem)

@@ -96,7 +96,9 @@ def _message(err: dict[str, Any], root: type[BaseModel], loc: tuple[Any, ...]) -
             )
         if field == "gradecli":
             return f"format version {_show(value)} is not supported; this gradecli reads format 1"
-        return f"{_show(value)} is not one of: {', '.join(expected)}" + did_you_mean(str(value), expected)
+        return f"{_show(value)} is not one of: {', '.join(expected)}" + (
+            did_you_mean(str(value), expected) or _other_vocabulary(value, expected)
+        )
     if kind == "union_tag_invalid":
         expected = _EXPECTED.findall(str(ctx.get("expected_tags", "")))
         return f"unknown tool {_show(ctx.get('tag'))}; expected one of: {', '.join(expected)}" + did_you_mean(
@@ -112,6 +114,10 @@ def _message(err: dict[str, Any], root: type[BaseModel], loc: tuple[Any, ...]) -
         return f"expected a list, got {_describe(value)}"
     if kind == "too_short" and field == "outcomes":
         return "an evidence file needs at least one outcome"
+    if kind == "string_too_short":
+        if field == "reason":
+            return "the `reason` is empty: every reviewer judgment must say why"
+        return "must not be empty"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_describe(value)}"
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -133,6 +139,18 @@ _TYPE_WORDS = {
 }
 
 
+def _other_vocabulary(value: Any, expected: list[str]) -> str:
+    """'unclear' given to RoB 2: say which tool's word it is."""
+    from gradecli.model.checks import TOOL_NAME, TOOL_VOCAB
+
+    if set(expected) not in ({*v} for v in TOOL_VOCAB.values()):
+        return ""
+    for tool, vocab in TOOL_VOCAB.items():
+        if value in vocab and set(vocab) != set(expected):
+            return f" ({value!r} is a {TOOL_NAME[tool]} judgment)"
+    return ""
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
@@ -144,6 +162,10 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, str):
         return _show(value)
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "infinity" if value > 0 else "-infinity"
     return f"{type(value).__name__} {_show(value)}"
 
 

@@ -53,6 +53,7 @@ class Strict(BaseModel):
         coerce_numbers_to_str=True,
         str_strip_whitespace=True,
         use_enum_values=False,
+        defer_build=True,
     )
 
 
