@@ -1,0 +1,358 @@
+"""Pool one outcome: study data of one of three forms + an :class:`Analysis` → :class:`PooledResult`.
+
+This is the entry point for the GRADE engine and the ``gradecli meta`` command::
+
+    from gradecli.stats import Analysis, BinaryData, meta_analysis
+    data = BinaryData(labels, events_t, n_t, events_c, n_c)
+    res = meta_analysis(data, Analysis(measure="RR", model="random", method="REML"))
+    res.estimate, res.ci_lb, res.i2, res.to_json_dict()
+
+Defaults reproduce metafor for the same call (``escalc`` continuity correction ``add = 1/2,
+to = "only0", drop00 = TRUE``; ``rma.uni``, ``rma.mh``, ``rma.peto``; ``predict``; ``regtest``),
+with fully converged τ² estimates (see :mod:`gradecli.stats.tau2`).
+
+Edge cases (documented, never a silent NaN):
+
+* k = 1: τ² = 0, Q = 0 on 0 df, Q_p = 1, I² = 0, H² = 1, the metafor prediction interval equals
+  the CI, and HKSJ is ignored (normal test), as metafor does; a warning says so.
+* no study-level estimate at all (e.g. every study double-zero): :class:`NotEstimableError`.
+* HKSJ with identical estimates: the HKSJ se is 0; the test statistic and p value are then None
+  (with a warning) rather than ±inf/NaN.
+* sampling variances outside [1e-100, 1e100] are rejected (ValueError) before pooling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gradecli.stats.distributions import norm_two_sided_p, t_two_sided_p
+from gradecli.stats.effects import (
+    ALL_MEASURES,
+    METAFOR_CC,
+    ContinuityCorrection,
+    Dropped,
+    StudyEffects,
+    binary_effects,
+    continuous_effects,
+    generic_effects,
+    peto_effects,
+)
+from gradecli.stats.egger import egger_test
+from gradecli.stats.heterogeneity import (
+    cochran_q,
+    fixed_i2_h2,
+    q_pvalue,
+    random_i2_h2,
+    typical_variance,
+)
+from gradecli.stats.pooling import (
+    NotEstimableError,
+    critical_value,
+    mantel_haenszel,
+    peto,
+    prediction_interval,
+)
+from gradecli.stats.regression import InterceptModel
+from gradecli.stats.result import PooledResult
+from gradecli.stats.tau2 import REML_MAXITER, estimate_tau2
+
+__all__ = [
+    "Analysis",
+    "BinaryData",
+    "ContinuousData",
+    "GenericData",
+    "meta_analysis",
+    "pool_effects",
+]
+
+FIXED_METHODS = ("IV", "MH", "PETO")
+RANDOM_METHODS = ("DL", "REML", "PM")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """How to pool: effect measure, model, method and options.
+
+    ``measure``: RR, OR, RD, PETO_OR, MD, SMD, HR or GENERIC. ``model``: "fixed" (``method`` IV, MH
+    or PETO) or "random" (DL, REML or PM). ``method="PETO"`` implies ``measure="PETO_OR"`` (OR is
+    accepted and converted); PETO_OR needs method PETO. MH is for OR, RR and RD. ``hksj`` only with
+    random effects. ``prediction``: "metafor" (default) or "higgins". ``cc``: continuity correction
+    for study-level estimates of 2×2 data. ``egger=False`` skips Egger's test."""
+
+    measure: str
+    model: str = "random"
+    method: str = "REML"
+    hksj: bool = False
+    prediction: str = "metafor"
+    cc: ContinuityCorrection = METAFOR_CC
+    egger: bool = True
+
+    def __post_init__(self) -> None:
+        measure = self.measure.upper()
+        method = self.method.upper()
+        model = self.model.lower()
+        if method == "PETO" and measure == "OR":
+            measure = "PETO_OR"
+        object.__setattr__(self, "measure", measure)
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "model", model)
+        if measure not in ALL_MEASURES:
+            raise ValueError(f"unknown measure {self.measure!r} (one of {', '.join(ALL_MEASURES)})")
+        if model == "fixed":
+            if method not in FIXED_METHODS:
+                raise ValueError(f"--model fixed takes --method IV, MH or PETO, not {method}")
+        elif model == "random":
+            if method not in RANDOM_METHODS:
+                raise ValueError(f"--model random takes --method DL, REML or PM, not {method}")
+        else:
+            raise ValueError(f"model must be 'fixed' or 'random', not {self.model!r}")
+        if method == "MH" and measure not in ("OR", "RR", "RD"):
+            raise ValueError(f"Mantel-Haenszel pooling is for OR, RR and RD, not {measure}")
+        if (method == "PETO") != (measure == "PETO_OR"):
+            raise ValueError("the Peto odds ratio goes with --method PETO (and --method PETO with PETO_OR)")
+        if self.hksj and model != "random":
+            raise ValueError("--hksj applies to random-effects models only")
+        if self.prediction not in ("metafor", "higgins"):
+            raise ValueError(f"prediction must be 'metafor' or 'higgins', not {self.prediction!r}")
+
+
+@dataclass(frozen=True)
+class BinaryData:
+    """2×2 counts per study (treatment = group 1 = metafor ``ai``/``n1i``)."""
+
+    labels: Sequence[str]
+    events_t: Sequence[float]
+    n_t: Sequence[float]
+    events_c: Sequence[float]
+    n_c: Sequence[float]
+
+
+@dataclass(frozen=True)
+class ContinuousData:
+    """Means, SDs and sizes per arm."""
+
+    labels: Sequence[str]
+    mean_t: Sequence[float]
+    sd_t: Sequence[float]
+    n_t: Sequence[float]
+    mean_c: Sequence[float]
+    sd_c: Sequence[float]
+    n_c: Sequence[float]
+
+
+@dataclass(frozen=True)
+class GenericData:
+    """Estimates on the analysis scale (log for ratio measures) and their standard errors."""
+
+    labels: Sequence[str]
+    yi: Sequence[float]
+    sei: Sequence[float]
+
+
+def _study_effects(data: BinaryData | ContinuousData | GenericData, a: Analysis) -> StudyEffects:
+    if isinstance(data, BinaryData):
+        if a.measure not in ("RR", "OR", "RD", "PETO_OR"):
+            raise ValueError(f"2x2 counts give RR, OR, RD or PETO_OR, not {a.measure}")
+        if a.measure == "PETO_OR":
+            return peto_effects(data.labels, data.events_t, data.n_t, data.events_c, data.n_c)
+        return binary_effects(data.labels, data.events_t, data.n_t, data.events_c, data.n_c, a.measure, a.cc)
+    if isinstance(data, ContinuousData):
+        if a.measure not in ("MD", "SMD"):
+            raise ValueError(f"means and SDs give MD or SMD, not {a.measure}")
+        return continuous_effects(
+            data.labels, data.mean_t, data.sd_t, data.n_t, data.mean_c, data.sd_c, data.n_c, a.measure
+        )
+    if isinstance(data, GenericData):
+        if a.method in ("MH", "PETO"):
+            raise ValueError(f"--method {a.method} needs 2x2 counts, not yi/sei")
+        return generic_effects(data.labels, data.yi, data.sei, a.measure)
+    raise TypeError("data must be BinaryData, ContinuousData or GenericData")
+
+
+def meta_analysis(data: BinaryData | ContinuousData | GenericData, analysis: Analysis) -> PooledResult:
+    """Pool one outcome. Raises ValueError for invalid data/analysis combinations and
+    :class:`NotEstimableError` when no pooled estimate exists."""
+    eff = _study_effects(data, analysis)
+    if analysis.method in ("MH", "PETO"):
+        assert isinstance(data, BinaryData)
+        return _pool_tables(data, eff, analysis)
+    cc = analysis.cc.as_dict() if isinstance(data, BinaryData) else None
+    return pool_effects(eff, analysis, cc)
+
+
+def _egger(eff: StudyEffects, a: Analysis, tau2_method: str | None, hksj: bool, warnings: list[str]) -> float | None:
+    if not a.egger:
+        return None
+    eg = egger_test(eff.yi, eff.vi, tau2_method, hksj)
+    if eg is None:
+        if eff.k >= 10:
+            warnings.append("Egger's test not computed: all standard errors are equal")
+        return None
+    if not eg.converged:
+        warnings.append("Egger's test: REML did not converge for the meta-regression")
+    return eg.pval
+
+
+def _not_estimable(eff: StudyEffects) -> NotEstimableError:
+    why = f" ({len(eff.dropped)} studies dropped: {eff.dropped[0].reason})" if eff.dropped else ""
+    return NotEstimableError(f"not estimable: no study-level estimate{why}")
+
+
+def pool_effects(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = None) -> PooledResult:
+    """Inverse-variance pooling (fixed or random effects) of study-level estimates. ``cc`` is the
+    continuity correction that produced them, reported in the result (None if not 2×2 data)."""
+    k = eff.k
+    if k == 0:
+        raise _not_estimable(eff)
+    warnings: list[str] = []
+    model = InterceptModel(eff.yi, eff.vi)
+    fe = model.fit(0.0)
+    q = fe.rss
+    q_df = k - 1
+    q_p = q_pvalue(q, q_df)
+    random = a.model == "random"
+    hksj = a.hksj
+    converged = True
+    iterations = 0
+    if k == 1:
+        warnings.append("only one study: nothing is pooled (tau2 = 0, Q = 0 on 0 df)")
+        if hksj:
+            warnings.append("HKSJ needs k >= 2: ignored, normal-based test used (as metafor)")
+            hksj = False
+    if random:
+        est = estimate_tau2(model, a.method)
+        tau2 = est.tau2
+        fit = est.fit
+        converged = est.converged
+        iterations = est.iterations
+        if not converged:
+            warnings.append(f"{a.method} did not converge in {REML_MAXITER} iterations; tau2 is the last value")
+        i2, h2 = random_i2_h2(tau2, typical_variance(eff.vi))
+    else:
+        tau2 = 0.0
+        fit = fe
+        i2, h2 = fixed_i2_h2(q, q_df)
+    estimate = fit.coef
+    var = fit.var
+    df: int | None = None
+    if hksj:
+        var *= fit.rss / (k - 1)
+        df = k - 1
+    se = math.sqrt(var)
+    half = critical_value(df) * se
+    stat, pval = _test(estimate, se, df, warnings)
+    pi = None
+    prediction = None
+    pi_df = None
+    if random:
+        prediction = a.prediction
+        got = prediction_interval(estimate, se, tau2, k, a.prediction, hksj)
+        if got is None:
+            warnings.append("the Higgins-Thompson-Spiegelhalter prediction interval needs k >= 3")
+        else:
+            pi = got
+            pi_df = got[2]
+    egger_p = _egger(eff, a, a.method if random else None, hksj, warnings)
+    sw = fit.sw
+    weights = tuple((label, 100.0 * w / sw) for label, w in zip(eff.labels, model.weights(tau2), strict=False))
+    return PooledResult(
+        measure=a.measure,
+        model=a.model,
+        method=a.method,
+        hksj=a.hksj,
+        k=k,
+        estimate=estimate,
+        se=se,
+        ci_lb=estimate - half,
+        ci_ub=estimate + half,
+        stat=stat,
+        pval=pval,
+        test="t" if df is not None else "z",
+        df=df,
+        tau2=tau2 if random else None,
+        i2=i2,
+        h2=h2,
+        q=q,
+        q_df=q_df,
+        q_p=q_p,
+        pi_lb=pi[0] if pi else None,
+        pi_ub=pi[1] if pi else None,
+        prediction=prediction,
+        pi_df=pi_df,
+        egger_p=egger_p,
+        weights=weights,
+        dropped=eff.dropped,
+        warnings=tuple(warnings),
+        converged=converged,
+        tau2_iterations=iterations,
+        cc=cc,
+    )
+
+
+def _test(estimate: float, se: float, df: int | None, warnings: list[str]) -> tuple[float | None, float | None]:
+    if not se > 0.0:
+        warnings.append("standard error is 0 (identical estimates with HKSJ): no test statistic")
+        return None, None
+    stat = estimate / se
+    if df is None:
+        return stat, norm_two_sided_p(stat)
+    return stat, t_two_sided_p(stat, df)
+
+
+def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResult:
+    """Mantel–Haenszel or Peto pooling on the 2×2 tables (all tables, double-zero ones included)."""
+    k = len(data.events_t)
+    if eff.k == 0:
+        raise _not_estimable(eff)
+    warnings: list[str] = []
+    if a.method == "MH":
+        estimate, se, raw = mantel_haenszel(data.events_t, data.n_t, data.events_c, data.n_c, a.measure)
+    else:
+        estimate, se, raw = peto(data.events_t, data.n_t, data.events_c, data.n_c)
+    q = cochran_q(eff.yi, eff.vi, estimate)
+    q_df = eff.k - 1
+    if eff.k == 1:
+        warnings.append("only one study with a study-level estimate: Q = 0 on 0 df")
+    i2, h2 = fixed_i2_h2(q, q_df)
+    half = critical_value(None) * se
+    stat, pval = _test(estimate, se, None, warnings)
+    egger_p = _egger(eff, a, None, False, warnings)
+    total = sum(raw)
+    weights = tuple((label, 100.0 * w / total) for label, w in zip(data.labels, raw, strict=False))
+    return PooledResult(
+        measure=a.measure,
+        model=a.model,
+        method=a.method,
+        hksj=False,
+        k=k,
+        estimate=estimate,
+        se=se,
+        ci_lb=estimate - half,
+        ci_ub=estimate + half,
+        stat=stat,
+        pval=pval,
+        test="z",
+        df=None,
+        tau2=None,
+        i2=i2,
+        h2=h2,
+        q=q,
+        q_df=q_df,
+        q_p=q_pvalue(q, q_df),
+        pi_lb=None,
+        pi_ub=None,
+        prediction=None,
+        pi_df=None,
+        egger_p=egger_p,
+        weights=weights,
+        dropped=eff.dropped,
+        warnings=tuple(warnings),
+        converged=True,
+        tau2_iterations=0,
+        cc=a.cc.as_dict() if a.method == "MH" else None,
+    )
+
+
+__all__ += ["Dropped", "NotEstimableError"]
