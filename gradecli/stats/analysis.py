@@ -288,6 +288,7 @@ def pool_effects(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = 
         converged=converged,
         tau2_iterations=iterations,
         cc=cc,
+        effects=eff,
     )
 
 
@@ -352,6 +353,7 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
         converged=True,
         tau2_iterations=0,
         cc=a.cc.as_dict() if a.method == "MH" else None,
+        effects=eff,
     )
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from gradecli.stats.effects import RATIO_MEASURES, Dropped
+from gradecli.stats.effects import RATIO_MEASURES, Dropped, StudyEffects
 
 __all__ = ["PooledResult"]
 
@@ -31,7 +31,7 @@ class PooledResult:
     of prediction interval ("metafor" or "higgins"; None for fixed-effect models), ``pi_df`` its t
     degrees of freedom (None when normal-based). ``weights`` are percent per study label for the
     model used. ``q_df`` can differ from k − 1 for MH/Peto (k counts tables, including double-zero
-    ones). ``i2`` is in percent.
+    ones). ``i2`` is in percent. ``effects`` holds the study-level yi/vi used (not in the JSON).
     """
 
     measure: str
@@ -64,6 +64,7 @@ class PooledResult:
     converged: bool
     tau2_iterations: int
     cc: dict[str, object] | None
+    effects: StudyEffects | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_ratio(self) -> bool:

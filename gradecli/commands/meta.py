@@ -1,0 +1,179 @@
+"""``gradecli meta``: pool a CSV of study data (meta-analysis) and print the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from gradecli.problems import InputError
+
+MEASURES = ("RR", "OR", "RD", "PETO_OR", "MD", "SMD", "HR", "GENERIC")
+METHODS = ("IV", "MH", "PETO", "DL", "REML", "PM")
+
+
+@click.command("meta", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("data", metavar="DATA.csv", type=str)
+@click.option(
+    "--measure",
+    required=True,
+    type=click.Choice(MEASURES, case_sensitive=False),
+    help="Effect measure. Ratio measures (RR, OR, PETO_OR, HR) are pooled on the log scale.",
+)
+@click.option(
+    "--model",
+    type=click.Choice(("fixed", "random"), case_sensitive=False),
+    default=None,
+    help="fixed or random effects. Default: random, or fixed when --method is IV, MH or PETO.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS, case_sensitive=False),
+    default=None,
+    help="fixed: IV | MH | PETO; random: DL | REML | PM. Default: REML (random), IV (fixed).",
+)
+@click.option("--hksj", is_flag=True, help="Hartung-Knapp-Sidik-Jonkman CI and test (random effects; t on k-1 df).")
+@click.option(
+    "--prediction",
+    type=click.Choice(("metafor", "higgins")),
+    default="metafor",
+    show_default=True,
+    help="Prediction interval: metafor predict() (normal, or t(k-1) with --hksj) or "
+    "Higgins-Thompson-Spiegelhalter t(k-2) (needs k >= 3).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="table: a readable table (colour only on a terminal); json: one object.",
+)
+def meta(data: str, measure: str, model: str | None, method: str | None, hksj: bool, prediction: str, fmt: str) -> None:
+    """Pool the studies in DATA.csv ("-" reads stdin).
+
+    \b
+    CSV forms, recognised by the header (extra columns are ignored):
+      study,events_t,n_t,events_c,n_c              RR, OR, RD, PETO_OR
+      study,mean_t,sd_t,n_t,mean_c,sd_c,n_c        MD, SMD (Hedges' g)
+      study,yi,sei                                 any measure, yi on the analysis scale
+    \b
+    With only --measure/--model/--method the numbers are metafor's for the same call
+    (escalc add=1/2 to="only0" drop00=TRUE; rma / rma.mh / rma.peto; predict; regtest with
+    model="rma", predictor="sei", given only when there are >= 10 study estimates).
+    \b
+    Examples:
+      gradecli meta trials.csv --measure RR --model random --method REML --hksj
+      gradecli meta trials.csv --measure OR --model fixed --method MH --format json
+    Exit codes: 0 ok; 2 bad input or usage (one FILE:LINE:COL: column: message line each).
+    """
+    from gradecli.io.study_csv import read_study_csv
+    from gradecli.stats.analysis import Analysis, meta_analysis
+    from gradecli.stats.pooling import NotEstimableError
+
+    method_u = method.upper() if method else None
+    model_l = model.lower() if model else None
+    if model_l is None:
+        model_l = "fixed" if method_u in ("IV", "MH", "PETO") else "random"
+    if method_u is None:
+        method_u = "REML" if model_l == "random" else ("PETO" if measure.upper() == "PETO_OR" else "IV")
+    try:
+        analysis = Analysis(measure, model_l, method_u, hksj=hksj, prediction=prediction)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        studies = read_study_csv(data)
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p.format(), err=True)
+        raise click.exceptions.Exit(2) from None
+    name = "<stdin>" if data == "-" else data
+    try:
+        result = meta_analysis(studies, analysis)
+    except NotEstimableError as exc:
+        click.echo(f"{name}: {exc}", err=True)
+        raise click.exceptions.Exit(2) from None
+    except ValueError as exc:
+        click.echo(f"{name}: {exc}", err=True)
+        raise click.exceptions.Exit(2) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    _print_table(result, name)
+
+
+def _fmt(x: float | None, digits: int = 2) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.{digits}f}"
+
+
+def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
+    import math
+
+    from rich.console import Console
+    from rich.table import Table
+
+    ratio = result.is_ratio
+
+    def show(x: float | None) -> str:
+        if x is None:
+            return "-"
+        if ratio:
+            try:
+                return f"{math.exp(x):.2f}"
+            except OverflowError:
+                return "inf"
+        return f"{x:.2f}"
+
+    console = Console(highlight=False)
+    scale = f"{result.measure}" + (" (ratio scale)" if ratio else "")
+    model = f"{result.model} effects, {result.method}" + (", HKSJ" if result.hksj else "")
+    table = Table(title=f"{name}: {scale}, {model}", title_justify="left")
+    table.add_column("Study")
+    table.add_column(result.measure, justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("Weight %", justify="right")
+    # study rows come from the weights (IV/random: studies with an estimate; MH/Peto: all tables)
+    eff = result.effects
+    study = {}
+    if eff is not None:
+        for label, yi, vi in zip(eff.labels, eff.yi, eff.vi, strict=True):
+            study[label] = (yi, math.sqrt(vi))
+    for label, w in result.weights:
+        if label in study:
+            yi, se = study[label]
+            table.add_row(
+                label,
+                show(yi),
+                f"{show(yi - 1.959963984540054 * se)} to {show(yi + 1.959963984540054 * se)}",
+                _fmt(w, 1),
+            )
+        else:
+            table.add_row(label, "-", "-", _fmt(w, 1))
+    table.add_section()
+    table.add_row(
+        "[bold]Pooled[/bold]",
+        f"[bold]{show(result.estimate)}[/bold]",
+        f"{show(result.ci_lb)} to {show(result.ci_ub)}",
+        "100.0",
+    )
+    console.print(table)
+    p = "-" if result.pval is None else f"{result.pval:.3g}"
+    stat = "-" if result.stat is None else f"{result.stat:.2f}"
+    console.print(
+        f"Test: {result.test} = {stat}, p = {p}" + (f" (df {result.df})" if result.df else "") + f"; k = {result.k}"
+    )
+    het = f"Heterogeneity: Q = {result.q:.2f} (df {result.q_df}), p = {result.q_p:.3g}; I² = {result.i2:.1f}%"
+    if result.tau2 is not None:
+        het += f"; tau² = {result.tau2:.4g}"
+    console.print(het)
+    if result.pi_lb is not None:
+        console.print(f"95% prediction interval ({result.prediction}): {show(result.pi_lb)} to {show(result.pi_ub)}")
+    if result.egger_p is not None:
+        console.print(f"Egger's test: p = {result.egger_p:.3g}")
+    for d in result.dropped:
+        console.print(f"dropped: {d.study}: {d.reason}")
+    for w in result.warnings:
+        console.print(f"warning: {w}")

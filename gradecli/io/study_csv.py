@@ -1,0 +1,251 @@
+"""Read a CSV of study data for ``gradecli meta``.
+
+Three forms, recognised by the header (column order free, extra columns ignored):
+
+* dichotomous: ``study,events_t,n_t,events_c,n_c``
+* continuous:  ``study,mean_t,sd_t,n_t,mean_c,sd_c,n_c``
+* generic:     ``study,yi,sei``   (yi on the analysis scale: log for ratio measures)
+
+UTF-8 (a BOM is skipped), LF or CRLF line ends, RFC 4180 quoting within a line. Every problem in the
+file is reported at once (up to ``MAX_PROBLEMS``) as ``FILE:LINE:COL: column: message`` through
+:class:`gradecli.problems.InputError`.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+from gradecli.problems import InputError, Problem
+from gradecli.stats.analysis import BinaryData, ContinuousData, GenericData
+
+__all__ = ["FORMS", "read_study_csv"]
+
+FORMS: dict[str, tuple[str, ...]] = {
+    "dichotomous": ("events_t", "n_t", "events_c", "n_c"),
+    "continuous": ("mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c"),
+    "generic": ("yi", "sei"),
+}
+INT_COLS = frozenset({"events_t", "n_t", "events_c", "n_c"})
+MAX_PROBLEMS = 100
+
+
+def _split(line: str) -> list[tuple[str, int]] | None:
+    """Fields of one CSV line with their 1-based start columns; None if a quote is unbalanced."""
+    if '"' not in line:
+        out = []
+        col = 1
+        for f in line.split(","):
+            out.append((f, col))
+            col += len(f) + 1
+        return out
+    fields: list[tuple[str, int]] = []
+    i = 0
+    n = len(line)
+    while True:
+        start = i + 1
+        if i < n and line[i] == '"':
+            buf = []
+            i += 1
+            while True:
+                j = line.find('"', i)
+                if j < 0:
+                    return None
+                buf.append(line[i:j])
+                if j + 1 < n and line[j + 1] == '"':
+                    buf.append('"')
+                    i = j + 2
+                    continue
+                i = j + 1
+                break
+            val = "".join(buf)
+            j = line.find(",", i)
+            if j < 0:
+                val += line[i:]
+                fields.append((val, start))
+                return fields
+            val += line[i:j]
+            fields.append((val, start))
+            i = j + 1
+        else:
+            j = line.find(",", i)
+            if j < 0:
+                fields.append((line[i:], start))
+                return fields
+            fields.append((line[i:j], start))
+            i = j + 1
+
+
+def _read_text(path: str) -> tuple[str, str]:
+    """(display name, text)."""
+    name = "<stdin>" if path == "-" else path
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+    except OSError as exc:
+        raise InputError.single(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError.single(name, f"not UTF-8 (byte 0x{raw[exc.start]:02x})", line, col) from None
+    return name, text
+
+
+def read_study_csv(path: str) -> BinaryData | ContinuousData | GenericData:
+    """Read and check a study CSV (``-`` for stdin). Raises :class:`InputError`."""
+    name, text = _read_text(path)
+    lines = text.splitlines()
+    # skip leading blank lines
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first == len(lines):
+        raise InputError.single(name, "empty file: expected a header such as study,events_t,n_t,events_c,n_c")
+    header = _split(lines[first])
+    hline = first + 1
+    if header is None:
+        raise InputError.single(name, "unbalanced quote in header", hline, 1)
+    names = [h.strip().lower() for h, _ in header]
+    problems: list[Problem] = []
+    pos: dict[str, int] = {}
+    for i, h in enumerate(names):
+        if h in pos:
+            problems.append(Problem(name, hline, header[i][1], h, "duplicate column"))
+        else:
+            pos[h] = i
+    if "study" not in pos:
+        problems.append(Problem(name, hline, 1, "study", "missing column"))
+    matches = [f for f, cols in FORMS.items() if all(c in pos for c in cols)]
+    if len(matches) > 1:
+        problems.append(
+            Problem(name, hline, 1, "", f"header matches several forms ({', '.join(matches)}); keep one set of columns")
+        )
+    if not matches:
+        # report the missing columns of the closest form
+        best = max(FORMS, key=lambda f: sum(c in pos for c in FORMS[f]))
+        missing = [c for c in FORMS[best] if c not in pos]
+        for c in missing:
+            problems.append(
+                Problem(name, hline, 1, c, f"missing column (for the {best} form: study,{','.join(FORMS[best])})")
+            )
+    if problems:
+        raise InputError(problems)
+    form = matches[0]
+    cols = FORMS[form]
+    idx = [pos[c] for c in cols]
+    sidx = pos["study"]
+    ncols = len(names)
+    labels: list[str] = []
+    data: list[list[float]] = [[] for _ in cols]
+    seen: dict[str, int] = {}
+    too_many = 0
+
+    def bad(line: int, col: int, column: str, msg: str) -> None:
+        nonlocal too_many
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(name, line, col, column, msg))
+        else:
+            too_many += 1
+
+    for ln in range(first + 1, len(lines)):
+        raw = lines[ln]
+        lineno = ln + 1
+        if not raw.strip():
+            continue
+        fields = _split(raw)
+        if fields is None:
+            bad(lineno, 1, "", "unbalanced quote")
+            continue
+        if len(fields) != ncols:
+            bad(lineno, 1, "", f"{len(fields)} fields, the header has {ncols}")
+            continue
+        label, lcol = fields[sidx]
+        label = label.strip()
+        if not label:
+            bad(lineno, lcol, "study", "empty study label")
+        elif label in seen:
+            bad(lineno, lcol, "study", f"duplicate study label {label!r} (first on line {seen[label]})")
+        else:
+            seen[label] = lineno
+        vals: list[float] = []
+        ok = True
+        for c, j in zip(cols, idx, strict=True):
+            s, col = fields[j]
+            s = s.strip()
+            if not s:
+                bad(lineno, col, c, "missing value")
+                ok = False
+                continue
+            try:
+                if c in INT_COLS:
+                    x = float(int(s)) if s.lstrip("+-").isdigit() else float(s)
+                    if x != x or math.isinf(x) or x != int(x):
+                        bad(lineno, col, c, f"not a whole number: {s!r}")
+                        ok = False
+                        continue
+                else:
+                    x = float(s)
+                    if not math.isfinite(x):
+                        bad(lineno, col, c, f"not a finite number: {s!r}")
+                        ok = False
+                        continue
+            except ValueError:
+                bad(lineno, col, c, f"not a number: {s!r}")
+                ok = False
+                continue
+            vals.append(x)
+        if not ok:
+            continue
+        ok = _check_row(form, vals, fields, idx, cols, lineno, bad)
+        if ok and label:
+            labels.append(label)
+            for lst, x in zip(data, vals, strict=True):
+                lst.append(x)
+    if too_many:
+        problems.append(Problem(name, 0, 0, "", f"... and {too_many} more problems"))
+    if problems:
+        raise InputError(problems)
+    if not labels:
+        raise InputError.single(name, "no study rows after the header", hline, 1)
+    if form == "dichotomous":
+        return BinaryData(labels, *data)
+    if form == "continuous":
+        return ContinuousData(labels, *data)
+    return GenericData(labels, *data)
+
+
+def _check_row(form, vals, fields, idx, cols, lineno, bad) -> bool:  # type: ignore[no-untyped-def]
+    ok = True
+    v = dict(zip(cols, vals, strict=True))
+    col = {c: fields[j][1] for c, j in zip(cols, idx, strict=True)}
+    if form == "dichotomous":
+        for arm in ("t", "c"):
+            e, n = v[f"events_{arm}"], v[f"n_{arm}"]
+            if n < 1:
+                bad(lineno, col[f"n_{arm}"], f"n_{arm}", f"must be at least 1, got {n:g}")
+                ok = False
+            if e < 0:
+                bad(lineno, col[f"events_{arm}"], f"events_{arm}", f"must not be negative, got {e:g}")
+                ok = False
+            elif e > n >= 1:
+                bad(lineno, col[f"events_{arm}"], f"events_{arm}", f"{e:g} events exceed n_{arm} = {n:g}")
+                ok = False
+    elif form == "continuous":
+        for arm in ("t", "c"):
+            if v[f"sd_{arm}"] <= 0:
+                bad(lineno, col[f"sd_{arm}"], f"sd_{arm}", f"must be positive, got {v[f'sd_{arm}']:g}")
+                ok = False
+            n = v[f"n_{arm}"]
+            if n < 1 or n != int(n):
+                bad(lineno, col[f"n_{arm}"], f"n_{arm}", f"must be a whole number >= 1, got {n:g}")
+                ok = False
+    else:
+        s = v["sei"]
+        if s <= 0:
+            bad(lineno, col["sei"], "sei", f"must be positive, got {s:g}")
+            ok = False
+        elif not (1e-50 <= s <= 1e50):
+            bad(lineno, col["sei"], "sei", f"{s:g} is outside the supported range [1e-50, 1e50]")
+            ok = False
+    return ok
