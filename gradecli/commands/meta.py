@@ -81,7 +81,8 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     try:
         analysis = Analysis(measure, model_l, method_u, hksj=hksj, prediction=prediction)
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        click.echo(f"gradecli meta: usage error: {exc}", err=True)  # one line, exit 2
+        raise click.exceptions.Exit(2) from None
     try:
         studies = read_study_csv(data)
     except InputError as exc:
