@@ -1,0 +1,136 @@
+"""The result of assessing an evidence file: what gradecli proposes, what the reviewer decided,
+and why. Renderers (table, JSON, Markdown, ...) read only these models."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gradecli.model.vocab import Certainty, Rating
+
+SCHEMA_VERSION = "1.0"
+
+LEVELS: tuple[Certainty, ...] = (Certainty.very_low, Certainty.low, Certainty.moderate, Certainty.high)
+RATING_LEVELS: dict[Rating, int] = {
+    Rating.not_serious: 0,
+    Rating.serious: 1,
+    Rating.very_serious: 2,
+    Rating.extremely_serious: 3,
+}
+DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+UPGRADES = ("large_effect", "dose_response", "residual_confounding")
+DOMAIN_NAMES = {
+    "risk_of_bias": "risk of bias",
+    "inconsistency": "inconsistency",
+    "indirectness": "indirectness",
+    "imprecision": "imprecision",
+    "publication_bias": "publication bias",
+    "large_effect": "large effect",
+    "dose_response": "dose–response gradient",
+    "residual_confounding": "plausible residual confounding",
+}
+
+Status = Literal["proposed", "overridden", "confirmed", "judged", "not_assessed", "not_applicable"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True, extra="forbid")
+
+
+class Proposal(_Out):
+    """What a domain rule proposes, with the facts it measured and the rule that fired."""
+
+    rating: Rating | None = Field(description="None: the rule could not assess the domain.")
+    rule: str | None = Field(None, description="Stable code of the rule that decided, e.g. IMP-CROSS.")
+    threshold: str | None = Field(None, description="The threshold the rule compared against.")
+    facts: list[str] = Field(default_factory=list, description="Measured values, in words.")
+    explanation: str | None = Field(None, description="One sentence: why this rating.")
+    applicable: bool = True
+
+
+class DomainAssessment(_Out):
+    domain: str
+    proposal: Proposal
+    rating: Rating | None = Field(description="The final rating (the reviewer's, or the proposal).")
+    levels: int = Field(description="Levels rated down (0–3).")
+    status: Status
+    reviewer_reason: str | None = None
+    footnote: str | None = None
+
+
+class UpgradeAssessment(_Out):
+    domain: str
+    proposed_levels: int
+    levels: int
+    status: Status
+    rule: str | None = None
+    facts: list[str] = Field(default_factory=list)
+    reviewer_reason: str | None = None
+    footnote: str | None = None
+
+
+class Effect(_Out):
+    """The outcome's effect as the table shows it (natural scale; log-scale values for ratios too)."""
+
+    measure: str
+    estimate: float | None
+    ci_lb: float | None
+    ci_ub: float | None
+    source: Literal["pooled", "summary"]
+    method: str | None = Field(None, description="e.g. 'random effects, REML', or 'as reported'.")
+    k: int | None = None
+    participants: int | None = None
+    i2: float | None = None
+    tau2: float | None = None
+    q_p: float | None = None
+    pi_lb: float | None = None
+    pi_ub: float | None = None
+    egger_p: float | None = None
+    weights: dict[str, float] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Sensitivity(_Out):
+    """The analysis restricted to studies at low risk of bias (Core GRADE 4)."""
+
+    studies: list[str]
+    estimate: float | None
+    ci_lb: float | None
+    ci_ub: float | None
+    conclusion_changes: bool | None
+    note: str
+
+
+class OutcomeAssessment(_Out):
+    id: str
+    name: str
+    importance: str
+    form: Literal["studies", "summary", "none"]
+    effect: Effect | None = None
+    not_estimable: str | None = None
+    start: Certainty | None = None
+    start_reason: str | None = None
+    domains: list[DomainAssessment] = Field(default_factory=list)
+    upgrades: list[UpgradeAssessment] = Field(default_factory=list)
+    points: int = 0
+    computed_certainty: Certainty | None = Field(None, description="From the domains alone.")
+    certainty: Certainty | None = Field(None, description="Final: the reviewer's override, else computed.")
+    certainty_reason: str | None = None
+    not_assessed: list[str] = Field(default_factory=list)
+    recorded_certainty: Certainty | None = None
+    footnotes: list[str] = Field(default_factory=list)
+    sensitivity: Sensitivity | None = None
+
+
+class Assessment(_Out):
+    schema_version: str = SCHEMA_VERSION
+    gradecli_version: str
+    rules: str
+    title: str
+    outcomes: list[OutcomeAssessment]
+
+
+def clamp_level(start: Certainty, points: int) -> Certainty:
+    index = LEVELS.index(start) - points
+    return LEVELS[max(0, min(len(LEVELS) - 1, index))]

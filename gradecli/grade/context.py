@@ -1,0 +1,288 @@
+"""Everything the domain rules need about one outcome: the effect (pooled from per-study rows, or
+copied from a published summary), each study's share of the weight, participants, and the scale on
+which the outcome's thresholds are judged."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from gradecli.model.evidence import (
+    Analysis,
+    ContinuousRow,
+    DichotomousRow,
+    Evidence,
+    GenericRow,
+    Outcome,
+    Study,
+)
+from gradecli.model.vocab import Measure, Method, Model, OutcomeType
+
+RATIO = {Measure.RR, Measure.OR, Measure.PETO_OR, Measure.HR}
+
+
+@dataclass(frozen=True)
+class EffectView:
+    """An effect on its natural scale (ratios as ratios) with its 95% CI."""
+
+    measure: Measure
+    estimate: float | None
+    lo: float | None
+    hi: float | None
+
+
+@dataclass
+class OutcomeContext:
+    evidence: Evidence
+    outcome: Outcome
+    measure: Measure
+    analysis: Analysis
+    effect: EffectView | None = None
+    pooled: object | None = None  # gradecli.stats.PooledResult when pooled
+    not_estimable: str | None = None
+    k: int | None = None
+    participants: int | None = None
+    study_ids: list[str] = field(default_factory=list)  # one per row, in row order
+    row_labels: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # study id -> share (0-1)
+    row_effects: list[EffectView] = field(default_factory=list)
+    control_risk: float | None = None
+    control_risk_source: str | None = None
+    i2: float | None = None
+    q_p: float | None = None
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in RATIO
+
+    def study(self, study_id: str) -> Study | None:
+        return self.evidence.study(study_id)
+
+
+def effective_analysis(evidence: Evidence, outcome: Outcome, measure: Measure) -> Analysis:
+    """Outcome's analysis, then the file's defaults, then gradecli's (metafor's) defaults.
+    The Peto odds ratio implies the Peto method."""
+    merged: dict[str, object] = {}
+    for layer in (evidence.defaults.analysis, outcome.analysis):
+        if layer is not None:
+            merged.update({k: v for k, v in layer.model_dump().items() if v is not None})
+    if measure is Measure.PETO_OR:
+        merged["model"], merged["method"] = Model.fixed, Method.PETO
+    elif (merged.get("method") is Method.MH and measure not in (Measure.RR, Measure.OR, Measure.RD)) or (
+        merged.get("method") is Method.PETO and measure is not Measure.OR
+    ):
+        merged.pop("method")
+    method = merged.get("method")
+    if "model" not in merged:
+        merged["model"] = Model.fixed if method in (Method.IV, Method.MH, Method.PETO) else Model.random
+    if method is None:
+        merged["method"] = Method.REML if merged["model"] is Model.random else Method.IV
+    merged.setdefault("hksj", False)
+    merged.setdefault("prediction_interval", "metafor")
+    return Analysis.model_validate(merged)
+
+
+def describe_analysis(a: Analysis) -> str:
+    if a.model is Model.fixed:
+        name = {Method.IV: "inverse variance", Method.MH: "Mantel–Haenszel", Method.PETO: "Peto"}[a.method]
+        return f"fixed effect, {name}"
+    text = f"random effects, {a.method.value}"
+    return text + (", Hartung–Knapp" if a.hksj else "")
+
+
+def row_label(row: DichotomousRow | ContinuousRow | GenericRow) -> str:
+    return f"{row.study} ({row.label})" if row.label else row.study
+
+
+def build_context(evidence: Evidence, outcome: Outcome) -> OutcomeContext:
+    measure = outcome.effective_measure
+    ctx = OutcomeContext(evidence, outcome, measure, effective_analysis(evidence, outcome, measure))
+    if outcome.form == "summary":
+        _from_summary(ctx)
+    elif outcome.form == "studies":
+        _from_rows(ctx)
+    if outcome.assumed_risk:
+        ctx.control_risk = outcome.assumed_risk[0].value
+        label = outcome.assumed_risk[0].source or "assumed risk given in the file"
+        ctx.control_risk_source = label
+    return ctx
+
+
+def _from_summary(ctx: OutcomeContext) -> None:
+    s = ctx.outcome.summary
+    assert s is not None
+    ctx.k = s.studies
+    ctx.participants = s.participants
+    if s.participants is None and s.participants_t is not None and s.participants_c is not None:
+        ctx.participants = s.participants_t + s.participants_c
+    ctx.i2 = s.i2
+    if s.estimate is not None and s.ci is not None:
+        ctx.effect = EffectView(ctx.measure, s.estimate, s.ci[0], s.ci[1])
+    else:
+        ctx.not_estimable = "the source reports no pooled result"
+    if s.events_c is not None and s.participants_c:
+        ctx.control_risk = s.events_c / s.participants_c
+        ctx.control_risk_source = "control-group risk in the summary"
+
+
+def _participants(row: DichotomousRow | ContinuousRow | GenericRow) -> int | None:
+    if isinstance(row, GenericRow):
+        if row.participants is not None:
+            return row.participants
+        if row.n_t is not None and row.n_c is not None:
+            return row.n_t + row.n_c
+        return None
+    return row.n_t + row.n_c
+
+
+def _from_rows(ctx: OutcomeContext) -> None:
+    from gradecli.stats import NotEstimableError, meta_analysis
+
+    rows = ctx.outcome.data or []
+    ctx.row_labels = [row_label(r) for r in rows]
+    ctx.study_ids = [r.study for r in rows]
+    sizes = [_participants(r) for r in rows]
+    ctx.participants = sum(n for n in sizes if n is not None) if any(n is not None for n in sizes) else None
+    ctx.k = len({r.study for r in rows})
+    risks = [r.events_c / r.n_c for r in rows if isinstance(r, DichotomousRow) and r.n_c > 0]
+    if risks:
+        ctx.control_risk = statistics.median(risks)
+        ctx.control_risk_source = f"median control-group risk of {len(risks)} studies"
+    ctx.row_effects = [_row_effect(r, ctx.measure) for r in rows]
+    try:
+        data = _stats_data(rows, ctx)
+        pooled = meta_analysis(data, _stats_analysis(ctx))
+    except NotEstimableError as exc:
+        ctx.not_estimable = str(exc)
+        return
+    except ValueError as exc:
+        ctx.not_estimable = str(exc)
+        return
+    ctx.pooled = pooled
+    ctx.k = pooled.k
+    ctx.i2 = pooled.i2 if pooled.k > 1 else None
+    ctx.q_p = pooled.q_p if pooled.k > 1 else None
+    est, lo, hi = pooled.estimate, pooled.ci_lb, pooled.ci_ub
+    if ctx.is_ratio:
+        est, lo, hi = _exp(est), _exp(lo), _exp(hi)
+    ctx.effect = EffectView(ctx.measure, est, lo, hi)
+    label_to_study = dict(zip(ctx.row_labels, ctx.study_ids, strict=True))
+    for label, pct in pooled.weights:
+        sid = label_to_study.get(label, label)
+        ctx.weights[sid] = ctx.weights.get(sid, 0.0) + pct / 100.0
+
+
+def _exp(x: float | None) -> float | None:
+    if x is None:
+        return None
+    return math.exp(min(x, 700.0))
+
+
+def _stats_analysis(ctx: OutcomeContext):  # -> gradecli.stats.Analysis
+    from gradecli.stats import Analysis as StatsAnalysis
+
+    a = ctx.analysis
+    measure = ctx.measure.value
+    if a.method is Method.PETO and ctx.measure is Measure.OR:
+        measure = "PETO_OR"
+    return StatsAnalysis(
+        measure=measure,
+        model=a.model.value,
+        method=a.method.value,
+        hksj=bool(a.hksj) and a.model is Model.random,
+        prediction=str(a.prediction_interval.value if a.prediction_interval else "metafor"),
+    )
+
+
+def _stats_data(rows: list, ctx: OutcomeContext):  # -> BinaryData | ContinuousData | GenericData
+    from gradecli.stats import BinaryData, ContinuousData, GenericData
+
+    labels = ctx.row_labels
+    if rows and all(isinstance(r, DichotomousRow) for r in rows):
+        return BinaryData(
+            labels, [r.events_t for r in rows], [r.n_t for r in rows], [r.events_c for r in rows], [r.n_c for r in rows]
+        )
+    if rows and all(isinstance(r, ContinuousRow) for r in rows):
+        return ContinuousData(
+            labels,
+            [r.mean_t for r in rows],
+            [r.sd_t for r in rows],
+            [r.n_t for r in rows],
+            [r.mean_c for r in rows],
+            [r.sd_c for r in rows],
+            [r.n_c for r in rows],
+        )
+    if ctx.analysis.method in (Method.MH, Method.PETO):
+        raise ValueError(f"{ctx.analysis.method.value} pooling needs events and participants for every study")
+    ys, ss, keep = [], [], []
+    for label, row in zip(labels, rows, strict=True):
+        ysei = row_yi_sei(row, ctx.measure)
+        if ysei is not None:
+            ys.append(ysei[0])
+            ss.append(ysei[1])
+            keep.append(label)
+    if not keep:
+        raise ValueError("no study gives an estimate")
+    return GenericData(keep, ys, ss)
+
+
+def row_yi_sei(row: object, measure: Measure) -> tuple[float, float] | None:
+    """A row's estimate and SE on the analysis scale (None when it has none, e.g. double zero)."""
+    from gradecli.stats.effects import (
+        METAFOR_CC,
+        binary_effects,
+        continuous_effects,
+        peto_effects,
+        yi_sei_from_ci,
+    )
+
+    label = ["row"]
+    if isinstance(row, DichotomousRow):
+        m = "PETO_OR" if measure is Measure.PETO_OR else measure.value
+        if m == "PETO_OR":
+            eff = peto_effects(label, [row.events_t], [row.n_t], [row.events_c], [row.n_c])
+        else:
+            eff = binary_effects(label, [row.events_t], [row.n_t], [row.events_c], [row.n_c], m, METAFOR_CC)
+    elif isinstance(row, ContinuousRow):
+        eff = continuous_effects(
+            label,
+            [row.mean_t],
+            [row.sd_t],
+            [row.n_t],
+            [row.mean_c],
+            [row.sd_c],
+            [row.n_c],
+            measure.value if measure in (Measure.MD, Measure.SMD) else "MD",
+        )
+    elif isinstance(row, GenericRow):
+        if row.yi is not None and row.sei is not None:
+            return row.yi, row.sei
+        if row.estimate is not None and row.ci is not None:
+            return yi_sei_from_ci(row.estimate, row.ci[0], row.ci[1], measure in RATIO)
+        if row.estimate is not None and row.se is not None:
+            return row.estimate, row.se
+        return None
+    else:
+        return None
+    if not eff.yi:
+        return None
+    return eff.yi[0], math.sqrt(eff.vi[0])
+
+
+def _row_effect(row: object, measure: Measure) -> EffectView:
+    try:
+        ysei = row_yi_sei(row, measure)
+    except ValueError:
+        ysei = None
+    if ysei is None:
+        return EffectView(measure, None, None, None)
+    y, se = ysei
+    lo, hi = y - 1.959963984540054 * se, y + 1.959963984540054 * se
+    if measure in RATIO:
+        return EffectView(measure, _exp(y), _exp(lo), _exp(hi))
+    return EffectView(measure, y, lo, hi)
+
+
+def is_dichotomous_like(ctx: OutcomeContext) -> bool:
+    return ctx.outcome.type is OutcomeType.dichotomous or ctx.measure in (Measure.HR, Measure.RR, Measure.OR)

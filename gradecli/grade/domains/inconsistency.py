@@ -1,0 +1,136 @@
+"""Inconsistency (heterogeneity of results).
+
+GRADE 7 and Core GRADE 3: rate down when results vary more than chance explains *and* the variation
+matters for the decision — "particularly if some studies suggest substantial benefit, and others no
+effect or harm". I² alone can mislead (GRADE 36): large precise studies on the same side of the
+threshold are consistent whatever I² says.
+
+INC-I2: heterogeneity is important when I² ≥ ``i2_serious`` (default 50%, Cochrane Handbook
+"may be substantial") or Cochran's Q p < ``q_p_serious`` (0.10). INC-STRADDLE: the study point
+estimates (or the prediction interval) lie in different zones of the outcome's thresholds — e.g.
+some show an important benefit, others a trivial effect or harm. Serious when both hold (or INC-I2
+alone when ``require_straddle`` is false); very serious when I² ≥ ``i2_very_serious`` (75%,
+"considerable") and study estimates show both important benefit and important harm (the CD009172
+decision matrix). INC-SINGLE: one study — not applicable. INC-NONE: a summary without I² — not
+assessed (or serious, when the rule set says so, as Pollock 2016 does).
+"""
+
+from __future__ import annotations
+
+import math
+
+from gradecli.grade.assessment import Proposal
+from gradecli.grade.context import OutcomeContext
+from gradecli.grade.ruleset import RuleSet
+from gradecli.grade.scale import Scale
+from gradecli.model.vocab import Rating
+
+RULES = {
+    "INC-I2": "I² or Cochran's Q p beyond the rule set's thresholds",
+    "INC-STRADDLE": "study estimates or the prediction interval fall in different zones of the thresholds",
+    "INC-SINGLE": "a single study: inconsistency is not applicable",
+    "INC-NONE": "no heterogeneity statistics: not assessed",
+}
+
+
+def _zones(ctx: OutcomeContext, scale: Scale) -> list[int]:
+    out = []
+    for eff in ctx.row_effects:
+        if eff.estimate is None:
+            continue
+        try:
+            out.append(scale.zone(scale.value(ctx.measure, eff.estimate)))
+        except (ValueError, ZeroDivisionError):
+            continue
+    return out
+
+
+def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
+    r = rules.inconsistency
+    k = ctx.k
+    if k is not None and k <= 1:
+        return Proposal(
+            rating=Rating.not_serious,
+            rule="INC-SINGLE",
+            applicable=False,
+            facts=["one study"],
+            explanation="a single study: inconsistency cannot be assessed",
+        )
+    i2, q_p = ctx.i2, ctx.q_p
+    if i2 is None:
+        if r.i2_not_reported == "serious":
+            return Proposal(
+                rating=Rating.serious,
+                rule="INC-NONE",
+                facts=["I² not reported"],
+                threshold="I² not reported counts as serious",
+                explanation="I² is not reported (the rule set counts this as serious)",
+            )
+        return Proposal(
+            rating=None,
+            rule="INC-NONE",
+            facts=["I² not reported"],
+            explanation="no heterogeneity statistics are available",
+        )
+    facts = [f"I² = {i2:.0f}%" + (f", Q p = {q_p:.2g}" if q_p is not None else "")]
+    big = i2 > r.i2_serious if r.i2_strictly_above else i2 >= r.i2_serious
+    if r.q_p_serious is not None and q_p is not None and q_p < r.q_p_serious:
+        big = True
+    cmp = ">" if r.i2_strictly_above else "≥"
+    threshold = f"I² {cmp} {r.i2_serious:g}%" + (f" or Q p < {r.q_p_serious:g}" if r.q_p_serious else "")
+    zones = _zones(ctx, scale) if scale else []
+    straddle = len(set(zones)) > 1
+    pi_straddle = False
+    pooled = ctx.pooled
+    if scale and pooled is not None and getattr(pooled, "pi_lb", None) is not None:
+        lo, hi = pooled.pi_lb, pooled.pi_ub
+        if ctx.is_ratio:
+            lo, hi = math.exp(min(lo, 700)), math.exp(min(hi, 700))
+        try:
+            pi_straddle = scale.crossings(scale.value(ctx.measure, lo), scale.value(ctx.measure, hi)) > 0
+        except (ValueError, ZeroDivisionError):
+            pi_straddle = False
+        facts.append(f"95% prediction interval {'crosses' if pi_straddle else 'stays within'} a threshold")
+    if zones:
+        facts.append(f"study estimates fall in {len(set(zones))} zone(s) of the thresholds ({scale.threshold_note})")
+    if not big:
+        return Proposal(
+            rating=Rating.not_serious,
+            rule="INC-I2",
+            threshold=threshold,
+            facts=facts,
+            explanation=f"I² = {i2:.0f}% is below the rule set's threshold",
+        )
+    if r.require_straddle and not (straddle or pi_straddle):
+        return Proposal(
+            rating=Rating.not_serious,
+            rule="INC-STRADDLE",
+            threshold=threshold,
+            facts=facts,
+            explanation=(
+                f"I² = {i2:.0f}% but the study estimates lie on the same side of the "
+                "thresholds, so the variation does not change the conclusion"
+            ),
+        )
+    n_bound = len(scale.boundaries) if scale else 0
+    opposite = bool(zones) and min(zones) == 0 and max(zones) == n_bound and n_bound >= 2
+    very = r.i2_very_serious is not None and i2 >= r.i2_very_serious and opposite
+    rating = Rating.very_serious if very else Rating.serious
+    where = (
+        "some studies show an important benefit and others an important harm"
+        if very
+        else "the study estimates or the prediction interval fall on different sides of a threshold"
+        if r.require_straddle
+        else ""
+    )
+    stats = f"I² = {i2:.0f}%" + (
+        f" (Q p = {q_p:.2g})" if q_p is not None and r.q_p_serious is not None and q_p < r.q_p_serious else ""
+    )
+    why = stats + (f" and {where}" if where else "")
+    return Proposal(
+        rating=rating,
+        rule="INC-STRADDLE" if r.require_straddle else "INC-I2",
+        threshold=threshold,
+        facts=facts,
+        explanation=why,
+    )

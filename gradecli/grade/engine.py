@@ -1,0 +1,268 @@
+"""The GRADE engine: for each outcome, propose a rating for every domain, apply the reviewer's
+judgments, derive the certainty, and write a footnote for every change of level.
+
+Certainty (rulebook R1.3, R2.1–R2.3): start High for randomised trials (and for non-randomised
+studies assessed with ROBINS-I), Low for other non-randomised evidence; subtract the levels rated
+down; add the levels rated up (only when nothing was rated down, R2.2); clamp to [very low, high].
+A rule set may convert downgrade points with a table instead (published algorithms do). The
+reviewer may set the final level with a reason (GRADE 11: the final rating may depart from the sum).
+"""
+
+from __future__ import annotations
+
+from gradecli import __version__
+from gradecli.grade.assessment import (
+    DOMAIN_NAMES,
+    DOMAINS,
+    LEVELS,
+    RATING_LEVELS,
+    Assessment,
+    DomainAssessment,
+    Effect,
+    OutcomeAssessment,
+    Proposal,
+    Sensitivity,
+    UpgradeAssessment,
+    clamp_level,
+)
+from gradecli.grade.context import OutcomeContext, build_context, describe_analysis
+from gradecli.grade.domains import MODULES
+from gradecli.grade.domains import upgrades as upgrade_rules
+from gradecli.grade.ruleset import RuleSet, load_ruleset
+from gradecli.grade.scale import Scale, effect_on_scale, judging_scale
+from gradecli.model.evidence import Evidence, Outcome
+from gradecli.model.vocab import Certainty, Design
+
+WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
+
+
+def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment:
+    """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or evidence.defaults.rules or "default")
+    outcomes = [assess_outcome(evidence, o, ruleset) for o in evidence.outcomes]
+    return Assessment(gradecli_version=__version__, rules=ruleset.name, title=evidence.review.title, outcomes=outcomes)
+
+
+def start_level(ctx: OutcomeContext) -> tuple[Certainty, str]:
+    ev, outcome = ctx.evidence, ctx.outcome
+    studies = [ev.study(s) for s in dict.fromkeys(ctx.study_ids)] if outcome.form == "studies" else list(ev.studies)
+    designs = [s for s in studies if s is not None]
+    if not designs:
+        return Certainty.high, "randomised trials assumed (no study designs given for this outcome)"
+    nrsi = [s for s in designs if s.design is Design.nrsi]
+    if not nrsi:
+        return Certainty.high, "randomised trials"
+    if all(s.risk_of_bias is not None and s.risk_of_bias.tool == "robins-i" for s in nrsi):
+        return Certainty.high, "non-randomised studies assessed with ROBINS-I"
+    return Certainty.low, "non-randomised studies"
+
+
+def _effect(ctx: OutcomeContext) -> Effect | None:
+    e = ctx.effect
+    if e is None:
+        return None
+    pooled = ctx.pooled
+    if pooled is None:
+        return Effect(
+            measure=ctx.measure.value,
+            estimate=e.estimate,
+            ci_lb=e.lo,
+            ci_ub=e.hi,
+            source="summary",
+            method="as reported",
+            k=ctx.k,
+            participants=ctx.participants,
+            i2=ctx.i2,
+        )
+    from gradecli.grade.context import _exp
+
+    pi_lb, pi_ub = pooled.pi_lb, pooled.pi_ub
+    if ctx.is_ratio:
+        pi_lb, pi_ub = _exp(pi_lb), _exp(pi_ub)
+    return Effect(
+        measure=ctx.measure.value,
+        estimate=e.estimate,
+        ci_lb=e.lo,
+        ci_ub=e.hi,
+        source="pooled",
+        method=describe_analysis(ctx.analysis),
+        k=pooled.k,
+        participants=ctx.participants,
+        i2=pooled.i2 if pooled.k > 1 else None,
+        tau2=pooled.tau2,
+        q_p=pooled.q_p if pooled.k > 1 else None,
+        pi_lb=pi_lb,
+        pi_ub=pi_ub,
+        egger_p=pooled.egger_p,
+        weights={label: round(w, 10) for label, w in pooled.weights},
+        warnings=list(pooled.warnings),
+    )
+
+
+def _footnote(domain: str, levels: int, why: str | None, rule: str | None, judged: bool) -> str:
+    who = "reviewer's judgment" if judged else f"rule {rule}"
+    text = f"{DOMAIN_NAMES[domain].capitalize()}, downgraded {WORDS.get(levels, f'{levels} levels')} ({who})"
+    return f"{text}: {why}." if why else f"{text}."
+
+
+def _domain(ctx: OutcomeContext, name: str, rules: RuleSet, scale: Scale | None) -> DomainAssessment:
+    proposal: Proposal = MODULES[name].propose(ctx, rules, scale)
+    judged = getattr(ctx.outcome.judgements, name)
+    if judged is not None:
+        rating = judged.rating
+        status = "judged" if proposal.rating is None else ("confirmed" if rating == proposal.rating else "overridden")
+        levels = RATING_LEVELS[rating]
+        note = _footnote(name, levels, judged.reason.rstrip("."), None, True) if levels else None
+        return DomainAssessment(
+            domain=name,
+            proposal=proposal,
+            rating=rating,
+            levels=levels,
+            status=status,
+            reviewer_reason=judged.reason,
+            footnote=note,
+        )
+    if proposal.rating is None:
+        return DomainAssessment(domain=name, proposal=proposal, rating=None, levels=0, status="not_assessed")
+    levels = RATING_LEVELS[proposal.rating]
+    status = "proposed" if proposal.applicable else "not_applicable"
+    note = _footnote(name, levels, proposal.explanation, proposal.rule, False) if levels else None
+    return DomainAssessment(
+        domain=name, proposal=proposal, rating=proposal.rating, levels=levels, status=status, footnote=note
+    )
+
+
+def _upgrades(ctx: OutcomeContext, rules: RuleSet, start: Certainty, points: int) -> list[UpgradeAssessment]:
+    out = []
+    allowed = points == 0 or not rules.upgrades.only_without_downgrades
+    for name in ("large_effect", "dose_response", "residual_confounding"):
+        proposed, facts, rule = 0, [], None
+        if name == "large_effect" and start is Certainty.low:
+            proposed, facts = upgrade_rules.large_effect(ctx, rules)
+            rule = "UP-LARGE"
+        judged = getattr(ctx.outcome.judgements, name)
+        if judged is not None:
+            levels, status, reason = (
+                judged.levels,
+                ("confirmed" if judged.levels == proposed else "overridden"),
+                judged.reason,
+            )
+        else:
+            levels, status, reason = proposed, "proposed" if rule else "not_assessed", None
+        if not allowed and levels and judged is None:
+            facts = [*facts, "not applied: the evidence was rated down (rulebook R2.2)"]
+            levels = 0
+        note = None
+        if levels:
+            who = "reviewer's judgment" if judged is not None else f"rule {rule}"
+            why = reason.rstrip(".") if reason else "; ".join(facts)
+            note = f"{DOMAIN_NAMES[name].capitalize()}, upgraded {WORDS[levels]} ({who}): {why}."
+        out.append(
+            UpgradeAssessment(
+                domain=name,
+                proposed_levels=proposed,
+                levels=levels,
+                status=status,
+                rule=rule,
+                facts=facts,
+                reviewer_reason=reason,
+                footnote=note,
+            )
+        )
+    return out
+
+
+def _convert(rules: RuleSet, start: Certainty, points: int, up: int) -> Certainty:
+    c = rules.certainty
+    if c.conversion == "table" and c.table:
+        for step in sorted(c.table, key=lambda s: s.max_points):
+            if points <= step.max_points:
+                level = step.level
+                break
+        else:
+            level = Certainty.very_low
+        offset = LEVELS.index(Certainty.high) - LEVELS.index(start)
+        return clamp_level(level, offset - up)
+    return clamp_level(start, points - up)
+
+
+def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None:
+    """Re-pool with only the studies at low risk of bias (Core GRADE 4)."""
+    from gradecli.grade.domains.risk_of_bias import shares
+
+    if ctx.outcome.form != "studies" or ctx.effect is None:
+        return None
+    _, cats, _ = shares(ctx)
+    low = [s for s, c in cats.items() if c == "low"]
+    if not low or len(low) == len(cats):
+        return None
+    rows = [r for r in ctx.outcome.data or [] if r.study in low]
+    sub = Outcome.model_validate({**ctx.outcome.model_dump(exclude={"data"}), "data": [r.model_dump() for r in rows]})
+    sub_ctx = build_context(ctx.evidence, sub)
+    e = sub_ctx.effect
+    if e is None or e.estimate is None:
+        return Sensitivity(
+            studies=low,
+            estimate=None,
+            ci_lb=None,
+            ci_ub=None,
+            conclusion_changes=None,
+            note=f"the low-risk studies give no estimate ({sub_ctx.not_estimable})",
+        )
+    changes = None
+    if scale is not None and ctx.effect is not None:
+        full = effect_on_scale(scale, ctx.effect)
+        part = effect_on_scale(scale, e)
+        if full and part:
+            changes = scale.zone(full[0]) != scale.zone(part[0])
+    note = f"{len(low)} low-risk stud{'y' if len(low) == 1 else 'ies'}: {e.estimate:.3g} ({e.lo:.3g} to {e.hi:.3g})"
+    if changes is not None:
+        note += "; the estimate falls in " + ("a different" if changes else "the same") + " zone of the thresholds"
+    return Sensitivity(studies=low, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
+
+
+def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> OutcomeAssessment:
+    base = {
+        "id": outcome.id,
+        "name": outcome.name,
+        "importance": outcome.importance.value,
+        "form": outcome.form,
+        "recorded_certainty": outcome.recorded_certainty,
+    }
+    if outcome.form == "none":
+        return OutcomeAssessment(**base)
+    ctx = build_context(evidence, outcome)
+    scale = judging_scale(ctx, rules)
+    start, start_reason = start_level(ctx)
+    domains = [_domain(ctx, name, rules, scale) for name in DOMAINS]
+    points = sum(d.levels for d in domains)
+    ups = _upgrades(ctx, rules, start, points)
+    up = sum(u.levels for u in ups)
+    computed = _convert(rules, start, points, up)
+    final, final_reason = computed, None
+    footnotes = [d.footnote for d in domains if d.footnote] + [u.footnote for u in ups if u.footnote]
+    override = outcome.judgements.certainty
+    if override is not None:
+        final, final_reason = override.rating, override.reason
+        if final != computed:
+            footnotes.append(
+                f"Certainty set to {final.value.replace('_', ' ')} by the reviewer "
+                f"(the domains give {computed.value.replace('_', ' ')}): {override.reason.rstrip('.')}."
+            )
+    not_assessed = [d.domain for d in domains if d.status == "not_assessed"]
+    return OutcomeAssessment(
+        **base,
+        effect=_effect(ctx),
+        not_estimable=ctx.not_estimable,
+        start=start,
+        start_reason=start_reason,
+        domains=domains,
+        upgrades=ups,
+        points=points,
+        computed_certainty=computed,
+        certainty=final,
+        certainty_reason=final_reason,
+        not_assessed=not_assessed,
+        footnotes=footnotes,
+        sensitivity=_sensitivity(ctx, scale),
+    )
