@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("gradecli.commands.validate", "validate", "Check evidence files against format v1."),
     "schema": ("gradecli.commands.schema", "schema", "Print the JSON Schema of the evidence file format."),
     "meta": ("gradecli.commands.meta", "meta", "Pool a CSV of study data (meta-analysis)."),
+    "assess": ("gradecli.commands.assess", "assess", "Propose GRADE ratings with their reasons."),
+    "rules": ("gradecli.commands.rules", "rules", "List the GRADE rules and rule sets; show one."),
 }
 
 
@@ -60,6 +62,7 @@ def cli() -> None:
     \b
     Examples:
       gradecli validate examples/*.yaml
+      gradecli assess examples/bcg-vaccine-tuberculosis.yaml
       gradecli meta data.csv --measure RR --model random --method REML
       gradecli schema > evidence.schema.json
     """

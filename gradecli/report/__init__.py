@@ -1,0 +1,1 @@
+"""Renderers: thin modules over one :class:`~gradecli.grade.assessment.Assessment`. They never judge."""

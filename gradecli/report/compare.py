@@ -1,0 +1,59 @@
+"""Where two rule sets disagree, outcome by outcome and domain by domain, and why."""
+
+from __future__ import annotations
+
+from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
+
+
+def differences(a: Assessment, b: Assessment) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for oa, ob in zip(a.outcomes, b.outcomes, strict=True):
+        if oa.form == "none":
+            continue
+        domains = []
+        for da, db in zip(oa.domains, ob.domains, strict=True):
+            if da.rating != db.rating or da.status != db.status:
+                domains.append(
+                    {
+                        "domain": da.domain,
+                        a.rules: {"rating": da.rating, "rule": da.proposal.rule, "why": da.proposal.explanation},
+                        b.rules: {"rating": db.rating, "rule": db.proposal.rule, "why": db.proposal.explanation},
+                    }
+                )
+        if domains or oa.certainty != ob.certainty:
+            out.append(
+                {
+                    "outcome": oa.id,
+                    "name": oa.name,
+                    "certainty": {a.rules: oa.certainty, b.rules: ob.certainty},
+                    "domains": domains,
+                }
+            )
+    return out
+
+
+def render_text(a: Assessment, b: Assessment) -> str:
+    diffs = differences(a, b)
+    if not diffs:
+        return f"Rule sets {a.rules} and {b.rules} agree on every outcome."
+    lines = [f"Where {a.rules} and {b.rules} disagree:"]
+    for d in diffs:
+        cert = d["certainty"]
+        lines.append(
+            f"- {d['name']} ({d['outcome']}): certainty {_v(cert[a.rules])} under {a.rules}, "
+            f"{_v(cert[b.rules])} under {b.rules}"
+        )
+        for dom in d["domains"]:
+            x, y = dom[a.rules], dom[b.rules]
+            lines.append(
+                f"    {DOMAIN_NAMES[dom['domain']]}: {_v(x['rating'])} [{x['rule']}] vs {_v(y['rating'])} [{y['rule']}]"
+            )
+            lines.append(f"      {a.rules}: {x['why']}")
+            lines.append(f"      {b.rules}: {y['why']}")
+    return "\n".join(lines)
+
+
+def _v(value: object) -> str:
+    if value is None:
+        return "not assessed"
+    return str(getattr(value, "value", value)).replace("_", " ")

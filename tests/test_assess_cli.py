@@ -1,0 +1,76 @@
+"""`gradecli assess`, `--compare` and `gradecli rules` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+
+def test_assess_json_is_valid_deterministic_and_has_no_colour() -> None:
+    first = run_cli("assess", "examples/ketamine-chronic-pain.yaml", "--format", "json")
+    second = run_cli("assess", "examples/ketamine-chronic-pain.yaml", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert "\x1b[" not in first.stdout
+    data = json.loads(first.stdout)
+    assert data["schema_version"] == "1.0"
+    rows = {o["id"]: o for o in data["outcomes"]}
+    assert [rows[i]["form"] for i in ("pain-long", "depression", "opioid-use")] == ["none"] * 3
+    assert rows["pain-long"]["certainty"] is None
+    short = rows["pain-short"]
+    imprecision = next(d for d in short["domains"] if d["domain"] == "imprecision")
+    assert imprecision["proposal"]["rule"] == "IMP-CROSS"
+    assert "-15.5 to 4.87" in imprecision["footnote"]
+    assert "includes both an important benefit and a trivial effect" in imprecision["footnote"]
+    assert short["certainty"] == "low"  # reviewer's risk of bias (−1) + imprecision (−1)
+
+
+def test_assess_table_lists_outcomes_and_footnotes() -> None:
+    result = run_cli("assess", "examples/ketamine-chronic-pain.yaml")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert "Imprecision, downgraded one level (rule IMP-CROSS)" in text
+    for name in ("Pain intensity, long term", "Depressive symptoms", "Opioid use"):
+        assert name in text
+
+
+def test_compare_shows_disagreements_and_why() -> None:
+    result = run_cli(
+        "assess", "examples/bcg-vaccine-tuberculosis.yaml", "--rules", "default", "--compare", "pollock-2016"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Where default and pollock-2016 disagree" in result.stdout
+    assert "[INC-STRADDLE]" in result.stdout and "[INC-I2]" in result.stdout
+    data = json.loads(
+        run_cli(
+            "assess", "examples/bcg-vaccine-tuberculosis.yaml", "--compare", "pollock-2016", "--format", "json"
+        ).stdout
+    )
+    diff = data["compare"][0]
+    assert diff["outcome"] == "tuberculosis"
+    assert {d["domain"] for d in diff["domains"]} >= {"inconsistency"}
+
+
+def test_assess_bad_rules_and_bad_file_exit_2() -> None:
+    result = run_cli("assess", "examples/bcg-vaccine-tuberculosis.yaml", "--rules", "nonesuch")
+    assert result.returncode == 2
+    assert "no such rule set" in result.stderr and "pollock-2016" in result.stderr
+    bad = run_cli("assess", "tests/bad_inputs/sd-zero.yaml")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("tests/bad_inputs/sd-zero.yaml:12:")
+    assert "Traceback" not in bad.stderr + result.stderr
+
+
+def test_rules_list_and_show() -> None:
+    listing = run_cli("rules", "list")
+    assert listing.returncode == 0
+    for code in ("ROB-WEIGHT", "INC-STRADDLE", "IMP-CROSS", "IMP-OIS", "PUB-EGGER", "UP-LARGE"):
+        assert code in listing.stdout
+    assert "pollock-2016" in listing.stdout and "extends default" in listing.stdout
+    show = run_cli("rules", "show", "IMP-OIS")
+    assert show.returncode == 0 and "optimal information size" in show.stdout
+    ruleset = run_cli("rules", "show", "pollock-2016")
+    assert json.loads(ruleset.stdout)["imprecision"]["method"] == "participant_bands"
+    unknown = run_cli("rules", "show", "IMP-CROS")
+    assert unknown.returncode == 2 and "did you mean IMP-CROSS" in unknown.stderr
