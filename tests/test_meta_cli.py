@@ -32,7 +32,7 @@ BAD = [
     ("study,events_t,n_t\nA,1,2\n", "events_c: missing column", 1),
     ("study,events_t,n_t,events_c,n_c\nA,x,10,2,10\n", "2:3: events_t: not a number", 2),
     ("study,events_t,n_t,events_c,n_c\nA,11,10,2,10\n", "2:3: events_t: 11 events exceed n_t", 2),
-    ("study,events_t,n_t,events_c,n_c\nA,1,0,2,10\n", "2:5: n_t: must be at least 1", 2),
+    ("study,events_t,n_t,events_c,n_c\nA,1,0,2,10\n", "2:5: n_t: must be between 1 and 1e12", 2),
     ("study,events_t,n_t,events_c,n_c\nA,1.5,10,2,10\n", "events_t: not a whole number", 2),
     ("study,mean_t,sd_t,n_t,mean_c,sd_c,n_c\nA,1,0,10,2,1,10\n", "sd_t: must be positive", 2),
     ("study,yi,sei\nA,0.1,-0.2\n", "2:7: sei: must be positive", 2),

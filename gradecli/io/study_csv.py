@@ -28,6 +28,7 @@ FORMS: dict[str, tuple[str, ...]] = {
 }
 INT_COLS = frozenset({"events_t", "n_t", "events_c", "n_c"})
 MAX_PROBLEMS = 100
+MAX_N = 10**12  # larger group sizes are surely an error (and would lose precision)
 
 
 def _split(line: str) -> list[tuple[str, int]] | None:
@@ -148,18 +149,14 @@ def read_study_csv(path: str) -> BinaryData | ContinuousData | GenericData:
         else:
             too_many += 1
 
-    for ln in range(first + 1, len(lines)):
-        raw = lines[ln]
-        lineno = ln + 1
-        if not raw.strip():
-            continue
+    def slow(raw: str, lineno: int) -> None:
         fields = _split(raw)
         if fields is None:
             bad(lineno, 1, "", "unbalanced quote")
-            continue
+            return
         if len(fields) != ncols:
             bad(lineno, 1, "", f"{len(fields)} fields, the header has {ncols}")
-            continue
+            return
         label, lcol = fields[sidx]
         label = label.strip()
         if not label:
@@ -190,24 +187,74 @@ def read_study_csv(path: str) -> BinaryData | ContinuousData | GenericData:
                         bad(lineno, col, c, f"not a finite number: {s!r}")
                         ok = False
                         continue
-            except ValueError:
+            except (ValueError, OverflowError):
                 bad(lineno, col, c, f"not a number: {s!r}")
                 ok = False
                 continue
             vals.append(x)
         if not ok:
-            continue
+            return
         ok = _check_row(form, vals, fields, idx, cols, lineno, bad)
         if ok and label:
             labels.append(label)
             for lst, x in zip(data, vals, strict=True):
                 lst.append(x)
+
+    convs = [int if c in INT_COLS else float for c in cols]
+    if form == "dichotomous":
+
+        def valid(v: list) -> bool:  # type: ignore[type-arg]
+            return 1 <= v[1] <= MAX_N and 1 <= v[3] <= MAX_N and 0 <= v[0] <= v[1] and 0 <= v[2] <= v[3]
+    elif form == "continuous":
+
+        def valid(v: list) -> bool:  # type: ignore[type-arg]
+            return (
+                v[1] > 0.0
+                and v[4] > 0.0
+                and 1 <= v[2] <= MAX_N
+                and 1 <= v[5] <= MAX_N
+                and v[0] - v[0] == 0.0
+                and v[3] - v[3] == 0.0
+                and v[1] - v[1] == 0.0
+                and v[4] - v[4] == 0.0
+            )
+    else:
+
+        def valid(v: list) -> bool:  # type: ignore[type-arg]
+            return v[0] - v[0] == 0.0 and 1e-50 <= v[1] <= 1e50
+
+    pairs = list(zip(idx, convs, strict=True))
+    rows: list[tuple[float, ...]] = []
+    for ln in range(first + 1, len(lines)):
+        raw = lines[ln]
+        parts = raw.split(",")
+        # fast path: plain fields, numbers that parse and pass the checks; anything else goes
+        # through slow(), which reports each problem with its column
+        if len(parts) == ncols and '"' not in raw:
+            label = parts[sidx].strip()
+            if label and label not in seen:
+                try:
+                    vals = [conv(parts[j]) for j, conv in pairs]
+                except ValueError:
+                    vals = None
+                if vals is not None and valid(vals):
+                    seen[label] = ln + 1
+                    labels.append(label)
+                    rows.append(vals)  # type: ignore[arg-type]
+                    continue
+        if not raw.strip():
+            continue
+        n_before = len(labels)
+        slow(raw, ln + 1)
+        if len(labels) > n_before:
+            rows.append(tuple(lst.pop() for lst in reversed(data))[::-1])
     if too_many:
         problems.append(Problem(name, 0, 0, "", f"... and {too_many} more problems"))
     if problems:
         raise InputError(problems)
     if not labels:
         raise InputError.single(name, "no study rows after the header", hline, 1)
+    data = [list(col) for col in zip(*rows, strict=True)]
     if form == "dichotomous":
         return BinaryData(labels, *data)
     if form == "continuous":
@@ -222,8 +269,8 @@ def _check_row(form, vals, fields, idx, cols, lineno, bad) -> bool:  # type: ign
     if form == "dichotomous":
         for arm in ("t", "c"):
             e, n = v[f"events_{arm}"], v[f"n_{arm}"]
-            if n < 1:
-                bad(lineno, col[f"n_{arm}"], f"n_{arm}", f"must be at least 1, got {n:g}")
+            if n < 1 or n > MAX_N:
+                bad(lineno, col[f"n_{arm}"], f"n_{arm}", f"must be between 1 and 1e12, got {n:g}")
                 ok = False
             if e < 0:
                 bad(lineno, col[f"events_{arm}"], f"events_{arm}", f"must not be negative, got {e:g}")
@@ -237,8 +284,8 @@ def _check_row(form, vals, fields, idx, cols, lineno, bad) -> bool:  # type: ign
                 bad(lineno, col[f"sd_{arm}"], f"sd_{arm}", f"must be positive, got {v[f'sd_{arm}']:g}")
                 ok = False
             n = v[f"n_{arm}"]
-            if n < 1 or n != int(n):
-                bad(lineno, col[f"n_{arm}"], f"n_{arm}", f"must be a whole number >= 1, got {n:g}")
+            if n < 1 or n > MAX_N:
+                bad(lineno, col[f"n_{arm}"], f"n_{arm}", f"must be between 1 and 1e12, got {n:g}")
                 ok = False
     else:
         s = v["sei"]

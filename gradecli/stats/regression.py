@@ -161,6 +161,11 @@ class InterceptModel:
     def hedges(self) -> float:
         """Hedges (1983) estimator: (Σ(y − ȳ)² − (1 − 1/k)Σv) / (k − 1), truncated at 0."""
         k = self.k
+        np = self.np
+        if np is not None:
+            ya = np.asarray(self.y, dtype=float)
+            yc = ya - ya.mean()
+            return max(0.0, (float(np.dot(yc, yc)) - (1.0 - 1.0 / k) * float(self._v.sum())) / (k - 1))
         y = self.y
         ybar = sum(y) / k
         rss = sum((yi - ybar) ** 2 for yi in y)
@@ -181,21 +186,28 @@ class SlopeModel:
         self.v = v
         self.x = x
         self.np = np = _numpy(k, use_numpy)
-        w0 = [1.0 / vi for vi in v]
-        sw = sum(w0)
-        cx = sum(a * b for a, b in zip(w0, x, strict=False)) / sw
-        cy = sum(a * b for a, b in zip(w0, y, strict=False)) / sw
-        self.cx = cx
-        self.cy = cy
-        self.sum_inv_v = sw
         if np is not None:
-            self._v = np.asarray(v, dtype=float)
-            self._xc = np.asarray(x, dtype=float) - cx
-            self._yc = np.asarray(y, dtype=float) - cy
+            va = np.asarray(v, dtype=float)
+            xa = np.asarray(x, dtype=float)
+            ya = np.asarray(y, dtype=float)
+            w0 = 1.0 / va
+            sw = float(w0.sum())
+            cx = float(np.dot(w0, xa)) / sw
+            cy = float(np.dot(w0, ya)) / sw
+            self._v = va
+            self._xc = xa - cx
+            self._yc = ya - cy
         else:
+            w0l = [1.0 / vi for vi in v]
+            sw = sum(w0l)
+            cx = sum(a * b for a, b in zip(w0l, x, strict=True)) / sw
+            cy = sum(a * b for a, b in zip(w0l, y, strict=True)) / sw
             self._v = v
             self._xc = [xi - cx for xi in x]
             self._yc = [yi - cy for yi in y]
+        self.cx = cx
+        self.cy = cy
+        self.sum_inv_v = sw
 
     def fit(self, t: float) -> Fit:
         np = self.np
@@ -281,13 +293,25 @@ class SlopeModel:
     def hedges(self) -> float:
         """Hedges estimator for the slope model: (RSS_OLS − Σv(1 − h)) / (k − 2), truncated at 0."""
         k = self.k
+        np = self.np
+        if np is not None:
+            x = np.asarray(self.x, dtype=float)
+            y = np.asarray(self.y, dtype=float)
+            xc = x - x.mean()
+            yc = y - y.mean()
+            sxx = float(np.dot(xc, xc))
+            slope = float(np.dot(xc, yc)) / sxx
+            r = yc - slope * xc
+            rss = float(np.dot(r, r))
+            trpv = float(np.dot(self._v, 1.0 - 1.0 / k - xc * xc / sxx))
+            return max(0.0, (rss - trpv) / (k - 2))
         x = self.x
         y = self.y
         xbar = sum(x) / k
         ybar = sum(y) / k
-        xc = [xi - xbar for xi in x]
-        sxx = sum(c * c for c in xc)
-        slope = sum(c * (yi - ybar) for c, yi in zip(xc, y, strict=False)) / sxx
-        rss = sum((yi - ybar - slope * c) ** 2 for yi, c in zip(y, xc, strict=False))
-        trpv = sum(vi * (1.0 - 1.0 / k - c * c / sxx) for vi, c in zip(self.v, xc, strict=False))
+        xcl = [xi - xbar for xi in x]
+        sxx = sum(c * c for c in xcl)
+        slope = sum(c * (yi - ybar) for c, yi in zip(xcl, y, strict=True)) / sxx
+        rss = sum((yi - ybar - slope * c) ** 2 for yi, c in zip(y, xcl, strict=True))
+        trpv = sum(vi * (1.0 - 1.0 / k - c * c / sxx) for vi, c in zip(self.v, xcl, strict=True))
         return max(0.0, (rss - trpv) / (k - 2))

@@ -8,8 +8,11 @@ Formulas follow metafor's ``rma.uni`` (Viechtbauer 2005; Viechtbauer 2010, J Sta
   τ² = max(0, (Q_E − (k − p)) / tr(P₀)), Q_E and P₀ with weights 1/vᵢ.
   Intercept-only: tr(P₀) = Σw − Σw²/Σw.
 * REML (Viechtbauer 2005): the maximiser of the restricted log-likelihood on τ² ≥ 0, by Fisher
-  scoring τ² ← τ² + (YᵀPPY − tr P) / tr(PP), started from the Hedges (HE) estimator and with
-  step halving whenever a step would go below 0 (as metafor). Converged when
+  scoring τ² ← τ² + (YᵀPPY − tr P) / tr(PP) (replaced by the Newton step with the observed
+  information when that is positive and points the same way: same fixed point, fewer steps),
+  started from the Hedges (HE) estimator. When a step would go below 0 and the score at τ² = 0
+  is ≤ 0, the estimate is 0 (the boundary maximum metafor reaches by step halving); otherwise
+  steps are halved as in metafor. Converged when
   |Δτ²| ≤ 1e-12·(τ² + k/Σ(1/vᵢ)), i.e. relative to τ² plus a typical sampling variance, so the
   criterion does not depend on the scale of the data. At most ``REML_MAXITER`` = 1000 steps; if
   that is reached the last value is returned with ``converged = False`` (never a loop or a crash).
@@ -88,8 +91,13 @@ def _reml(fit: Callable[[float], Fit], fit0: Fit, start: float, scale: float) ->
                 newton = 0.5 * score / info
                 if newton * adj > 0.0 and abs(newton) <= 4.0 * abs(adj):
                     adj = newton
-        while t + step * adj < 0.0:
-            step *= 0.5
+        if t + step * adj < 0.0:
+            # the step leaves the parameter space: if the score at 0 points down, the maximum on
+            # τ² ≥ 0 is the boundary (metafor gets there by step halving, more slowly)
+            if fit0.rss2 - fit0.trp <= 0.0:
+                return Tau2(0.0, fit0, "REML", it, True)
+            while t + step * adj < 0.0:
+                step *= 0.5
         new = t + step * adj
         if new < 0.0:
             new = 0.0
