@@ -18,7 +18,64 @@ SHORT = {
 }
 
 
+WIDE = 130
+
+
 def render(assessment: Assessment, console: Console) -> None:
+    """A table on wide terminals; one block per outcome on narrow ones (and in pipes)."""
+    if console.width >= WIDE:
+        render_table(assessment, console)
+    else:
+        render_blocks(assessment, console)
+
+
+def render_blocks(assessment: Assessment, console: Console) -> None:
+    console.print(assessment.title, style="bold", highlight=False)
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    notes: list[str] = []
+    for o in assessment.outcomes:
+        console.print()
+        console.print(f"{o.name} [{o.importance}]", style="bold", highlight=False, markup=False)
+        console.print(f"  Effect: {effect_text(o)}", highlight=False, markup=False)
+        if o.form == "none":
+            continue
+        e = o.effect
+        if e is not None:
+            n = f"{e.participants:,}" if e.participants is not None else "not reported"
+            k = f"{e.k}" if e.k is not None else "not reported"
+            console.print(
+                f"  Participants: {n} · studies: {k}" + (f" · {e.method}" if e.method else ""),
+                highlight=False,
+                markup=False,
+            )
+        for d in o.domains:
+            cell = domain_cell(d)
+            if d.footnote:
+                letter = next(letters, "*")
+                notes.append(f"{letter} {d.footnote}")
+                cell += f" ({letter})"
+            console.print(f"  {SHORT[d.domain] + ':':<14}{cell}", highlight=False, markup=False)
+        cert = certainty_text(o.certainty)
+        for u in o.upgrades:
+            if u.footnote:
+                letter = next(letters, "*")
+                notes.append(f"{letter} {u.footnote}")
+                cert += f" ({letter})"
+        if o.not_assessed:
+            cert += " — provisional: " + ", ".join(d.replace("_", " ") for d in o.not_assessed) + " not assessed"
+        console.print(f"  Certainty: {cert}", highlight=False, markup=False)
+    _footer(assessment, console, notes)
+
+
+def _footer(assessment: Assessment, console: Console, notes: list[str]) -> None:
+    if notes:
+        console.print()
+    for note in notes:
+        console.print(note, highlight=False, markup=False)
+    console.print(f"Rules: {assessment.rules} (gradecli {assessment.gradecli_version}).", highlight=False)
+
+
+def render_table(assessment: Assessment, console: Console) -> None:
     table = Table(title=assessment.title, title_justify="left", show_lines=True, expand=False)
     table.add_column("Outcome", overflow="fold", min_width=14)
     table.add_column("Effect (95% CI)", overflow="fold")
@@ -53,13 +110,8 @@ def render(assessment: Assessment, console: Console) -> None:
             cert += " (provisional)"
         table.add_row(o.name, effect_text(o), f"{n} {k}".strip(), *cells, cert)
     console.print(table)
-    for note in notes:
-        console.print(note, highlight=False)
-    provisional = [o.name for o in assessment.outcomes if o.not_assessed]
-    if provisional:
-        console.print(
-            "(provisional): some domains were not assessed — see `gradecli assess --format json` "
-            "for which; record the reviewer's judgment under `judgements:`.",
-            highlight=False,
+    if any(o.not_assessed for o in assessment.outcomes):
+        notes.append(
+            "(provisional): some domains were not assessed; record the reviewer's judgment under `judgements:`."
         )
-    console.print(f"Rules: {assessment.rules} (gradecli {assessment.gradecli_version}).", highlight=False)
+    _footer(assessment, console, notes)
