@@ -25,7 +25,8 @@ from gradecli.cli import EXIT_INPUT
     help="Also assess under this rule set and show where the two disagree, and why.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def assess(file: str, rules: str | None, compare: str | None, fmt: str) -> None:
+@click.option("--profile", is_flag=True, help="Show the GRADE evidence profile (one column per domain).")
+def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile: bool) -> None:
     """Propose a GRADE rating for every domain of every outcome, show the reasons, and derive
     the certainty (the reviewer's judgments in the file take precedence).
 
@@ -65,9 +66,11 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str) -> None:
         return
     from rich.console import Console
 
-    from gradecli.report.profile_table import render
-
     console = Console(highlight=False)
+    if profile:
+        from gradecli.report.profile_table import render
+    else:
+        from gradecli.report.rich_table import render
     render(result, console)
     if other_result is not None:
         from gradecli.report.compare import render_text

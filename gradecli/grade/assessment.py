@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gradecli.grade.absolute import AbsoluteEffect, ContinuousEffect
 from gradecli.model.vocab import Certainty, Rating
 
 SCHEMA_VERSION = "1.0"
@@ -107,6 +108,13 @@ class OutcomeAssessment(_Out):
     name: str
     importance: str
     form: Literal["studies", "summary", "none"]
+    measure: str | None = None
+    scale: str | None = None
+    follow_up: str | None = None
+    benefit: str | None = None
+    absolute: list[AbsoluteEffect] = Field(default_factory=list)
+    continuous: ContinuousEffect | None = None
+    statement: str | None = Field(None, description="Plain-language statement (GRADE guidance 26).")
     effect: Effect | None = None
     not_estimable: str | None = None
     start: Certainty | None = None
@@ -123,11 +131,22 @@ class OutcomeAssessment(_Out):
     sensitivity: Sensitivity | None = None
 
 
+class Question(_Out):
+    population: str | None = None
+    intervention: str | None = None
+    comparison: str | None = None
+    setting: str | None = None
+
+
 class Assessment(_Out):
+    """A whole assessment; ``schema_version`` changes when keys change (see docs/assessment-json.md)."""
+
     schema_version: str = SCHEMA_VERSION
     gradecli_version: str
     rules: str
     title: str
+    doi: str | None = None
+    question: Question | None = None
     outcomes: list[OutcomeAssessment]
 
 

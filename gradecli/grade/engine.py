@@ -11,6 +11,7 @@ reviewer may set the final level with a reason (GRADE 11: the final rating may d
 from __future__ import annotations
 
 from gradecli import __version__
+from gradecli.grade.absolute import absolute_effects, continuous_effect
 from gradecli.grade.assessment import (
     DOMAIN_NAMES,
     DOMAINS,
@@ -21,6 +22,7 @@ from gradecli.grade.assessment import (
     Effect,
     OutcomeAssessment,
     Proposal,
+    Question,
     Sensitivity,
     UpgradeAssessment,
     clamp_level,
@@ -30,6 +32,7 @@ from gradecli.grade.domains import MODULES
 from gradecli.grade.domains import upgrades as upgrade_rules
 from gradecli.grade.ruleset import RuleSet, load_ruleset
 from gradecli.grade.scale import Scale, effect_on_scale, judging_scale
+from gradecli.grade.statements import statement
 from gradecli.model.evidence import Evidence, Outcome
 from gradecli.model.vocab import Certainty, Design
 
@@ -40,7 +43,16 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
     """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or evidence.defaults.rules or "default")
     outcomes = [assess_outcome(evidence, o, ruleset) for o in evidence.outcomes]
-    return Assessment(gradecli_version=__version__, rules=ruleset.name, title=evidence.review.title, outcomes=outcomes)
+    q = evidence.review.question
+    question = Question(**q.model_dump()) if q else None
+    return Assessment(
+        gradecli_version=__version__,
+        rules=ruleset.name,
+        title=evidence.review.title,
+        doi=evidence.review.doi,
+        question=question,
+        outcomes=outcomes,
+    )
 
 
 def start_level(ctx: OutcomeContext) -> tuple[Certainty, str]:
@@ -228,6 +240,10 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         "importance": outcome.importance.value,
         "form": outcome.form,
         "recorded_certainty": outcome.recorded_certainty,
+        "measure": outcome.effective_measure.value,
+        "scale": outcome.scale,
+        "follow_up": outcome.follow_up,
+        "benefit": outcome.benefit.value if outcome.benefit else None,
     }
     if outcome.form == "none":
         return OutcomeAssessment(**base)
@@ -241,6 +257,9 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     computed = _convert(rules, start, points, up)
     final, final_reason = computed, None
     footnotes = [d.footnote for d in domains if d.footnote] + [u.footnote for u in ups if u.footnote]
+    if ctx.effect is None or ctx.effect.estimate is None:
+        computed = final = None  # nothing to rate: the table says why (not estimable / not reported)
+        footnotes = []
     override = outcome.judgements.certainty
     if override is not None:
         final, final_reason = override.rating, override.reason
@@ -265,4 +284,7 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         not_assessed=not_assessed,
         footnotes=footnotes,
         sensitivity=_sensitivity(ctx, scale),
+        absolute=absolute_effects(ctx),
+        continuous=continuous_effect(ctx),
+        statement=statement(ctx, scale, final),
     )

@@ -1,0 +1,59 @@
+"""The Summary-of-Findings table in the terminal (Rich), Cochrane/GRADEpro layout."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from gradecli.grade.assessment import Assessment
+from gradecli.report.sof import DEFINITIONS, build
+
+STYLES = {"HIGH": "bold green", "MODERATE": "green", "LOW": "yellow", "VERY LOW": "red"}
+
+
+def render(assessment: Assessment, console: Console) -> None:
+    sof = build(assessment)
+    console.print(Text(sof.title, style="bold"))
+    for line in sof.question_lines:
+        console.print(Text(line))
+    table = Table(show_lines=True, expand=console.width < 140, header_style="bold", pad_edge=False)
+    table.add_column("Outcome", ratio=3, overflow="fold")
+    table.add_column(f"Risk with {sof.comparator_name}", ratio=2, overflow="fold")
+    table.add_column(f"Risk with {sof.intervention_name}", ratio=3, overflow="fold")
+    table.add_column("Relative effect (95% CI)", ratio=2, overflow="fold")
+    table.add_column("№ of participants (studies)", ratio=2, overflow="fold")
+    table.add_column("Certainty (GRADE)", ratio=2, overflow="fold")
+    table.add_column("Comments", ratio=3, overflow="fold")
+    for row in sof.rows:
+        name = Text(row.name, style="bold")
+        if row.detail:
+            name.append("\n" + row.detail, style="dim")
+        if row.no_studies:
+            table.add_row(name, "", Text(row.intervention, style="italic"), "", "0", "—", "")
+            continue
+        cert = Text(row.certainty_symbol + "\n")
+        cert.append(row.certainty_label, style=STYLES.get(row.certainty_label, ""))
+        if row.letters:
+            cert.append(" " + ",".join(row.letters))
+        table.add_row(name, row.comparator, row.intervention, row.relative, row.participants, cert, row.comments)
+    console.print(table)
+    if sof.statements:
+        console.print(Text("What it means (GRADE guidance 26):", style="bold"))
+        for name, text in sof.statements:
+            console.print(Text(f"  {name}: {text}"))
+    if sof.footnotes:
+        console.print()
+    for letter, note in sof.footnotes:
+        console.print(Text(f"{letter} {note}"))
+    console.print()
+    console.print(Text(" · ".join(sof.abbreviations) + "."), style="dim")
+    if sof.analysis_lines:
+        console.print(Text("Analysis: " + "; ".join(sof.analysis_lines) + "."), style="dim")
+    console.print(
+        Text(
+            f"Rules: {sof.rules} (gradecli {sof.version}). GRADE certainty: "
+            + " ".join(f"{name} — {text}" for name, text in DEFINITIONS)
+        ),
+        style="dim",
+    )
