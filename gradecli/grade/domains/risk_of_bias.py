@@ -46,6 +46,21 @@ CATEGORY = {
 }
 
 
+def pct(share: float, against: float | None = None) -> str:
+    """A share (0–1) as a percentage for footnotes: whole numbers stay whole ("75"), others get one
+    decimal, or more (up to 3) when needed to keep the shown value on the same side of ``against``
+    (the share it was compared with) as the value itself — 74.9% is never shown as "75%"."""
+    v = 100 * share
+    if abs(v - round(v)) < 1e-9:
+        return f"{round(v):d}"
+    text = f"{v:.1f}"
+    for digits in (1, 2, 3):
+        text = f"{v:.{digits}f}"
+        if against is None or (float(text) < 100 * against) == (v < 100 * against):
+            break
+    return text
+
+
 def study_judgment(ctx: OutcomeContext, study_id: str) -> tuple[str | None, str | None]:
     """(judgment, tool) for a study in this outcome: the per-outcome override, else the study's."""
     for ov in ctx.outcome.risk_of_bias_overrides:
@@ -102,20 +117,24 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
             explanation="no study in this outcome has a risk-of-bias judgment",
         )
     missing = share["missing"]
-    high = share["high"] + (missing if r.missing_study_judgment == "assume_high" else 0.0)
-    low = share["low"] + (missing if r.missing_study_judgment == "assume_low" else 0.0)
+    # shares are sums of floating-point weights: round so that 3 × 25% is exactly 75%, not 74.99999…%
+    high = round(share["high"] + (missing if r.missing_study_judgment == "assume_high" else 0.0), 9)
+    low = round(share["low"] + (missing if r.missing_study_judgment == "assume_low" else 0.0), 9)
+    cut = r.serious_if_low_share_below
     facts = [
-        f"{100 * share['low']:.0f}% of the {basis} from studies at low risk of bias, "
-        f"{100 * share['some']:.0f}% some concerns, {100 * share['high']:.0f}% high"
+        f"{pct(share['low'], cut)}% of the {basis} from studies at low risk of bias, "
+        f"{pct(share['some'])}% some concerns, {pct(share['high'])}% high"
     ]
+    missing_note = ""
     if missing:
         n_missing = sum(1 for c in cats.values() if c == "missing")
         how = "counted as high" if r.missing_study_judgment == "assume_high" else "counted as low"
         facts.append(
             f"{n_missing} stud{'y' if n_missing == 1 else 'ies'} without a judgment "
-            f"({100 * missing:.0f}% of the {basis}, {how})"
+            f"({pct(missing)}% of the {basis}, {how})"
         )
-    threshold = f"low-risk share below {100 * r.serious_if_low_share_below:.0f}%"
+        missing_note = f" ({n_missing} stud{'y' if n_missing == 1 else 'ies'} without a judgment {how})"
+    threshold = f"low-risk share below {pct(r.serious_if_low_share_below)}%"
     if (
         r.very_serious_if_low_share_below is not None
         and low < r.very_serious_if_low_share_below
@@ -123,20 +142,18 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
     ):
         rating = Rating.very_serious
         threshold = (
-            f"low-risk share below {100 * r.very_serious_if_low_share_below:.0f}% and "
-            f"high-risk share at least {100 * r.very_serious_needs_high_share:.0f}%"
+            f"low-risk share below {pct(r.very_serious_if_low_share_below)}% and "
+            f"high-risk share at least {pct(r.very_serious_needs_high_share)}%"
         )
         why = (
-            f"only {100 * low:.0f}% of the {basis} comes from studies at low risk of bias and "
-            f"{100 * high:.0f}% from studies at high risk"
+            f"only {pct(low, r.very_serious_if_low_share_below)}% of the {basis} comes from studies at low "
+            f"risk of bias and {pct(high, r.very_serious_needs_high_share)}% from studies at high risk"
         )
     elif low < r.serious_if_low_share_below:
         rating = Rating.serious
-        why = (
-            f"{100 * low:.0f}% of the {basis} comes from studies at low risk of bias "
-            f"(less than {100 * r.serious_if_low_share_below:.0f}%)"
-        )
+        why = f"{pct(low, cut)}% of the {basis} comes from studies at low risk of bias (less than {pct(cut)}%)"
     else:
         rating = Rating.not_serious
-        why = f"{100 * low:.0f}% of the {basis} comes from studies at low risk of bias"
+        why = f"{pct(low, cut)}% of the {basis} comes from studies at low risk of bias"
+    why += missing_note
     return Proposal(rating=rating, rule="ROB-WEIGHT", threshold=threshold, facts=facts, explanation=why)
