@@ -11,7 +11,9 @@ estimates (or the prediction interval) lie in different zones of the outcome's t
 some show an important benefit, others a trivial effect or harm. Serious when both hold (or INC-I2
 alone when ``require_straddle`` is false); very serious when I² ≥ ``i2_very_serious`` (75%,
 "considerable") and study estimates show both important benefit and important harm (the CD009172
-decision matrix). INC-SINGLE: one study — not applicable. INC-NONE: a summary without I² — not
+decision matrix). When the straddle cannot be checked — a summary-level result has no per-study
+estimates, and an outcome without a threshold has no zones — a large I² is *not assessed* (left to the
+reviewer) rather than called not serious. INC-SINGLE: one study — not applicable. INC-NONE: a summary without I² — not
 assessed (or serious, when the rule set says so, as Pollock 2016 does).
 """
 
@@ -21,6 +23,7 @@ import math
 
 from gradecli.grade.assessment import Proposal
 from gradecli.grade.context import OutcomeContext
+from gradecli.grade.domains.risk_of_bias import pct
 from gradecli.grade.ruleset import RuleSet
 from gradecli.grade.scale import Scale
 from gradecli.model.vocab import Rating
@@ -72,7 +75,8 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
             facts=["I² not reported"],
             explanation="no heterogeneity statistics are available",
         )
-    facts = [f"I² = {i2:.0f}%" + (f", Q p = {q_p:.2g}" if q_p is not None else "")]
+    i2_text = pct(i2 / 100, r.i2_serious / 100)
+    facts = [f"I² = {i2_text}%" + (f", Q p = {q_p:.2g}" if q_p is not None else "")]
     big = i2 > r.i2_serious if r.i2_strictly_above else i2 >= r.i2_serious
     if r.q_p_serious is not None and q_p is not None and q_p < r.q_p_serious:
         big = True
@@ -81,8 +85,10 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
     zones = _zones(ctx, scale) if scale else []
     straddle = len(set(zones)) > 1
     pi_straddle = False
+    pi_checked = False
     pooled = ctx.pooled
     if scale and pooled is not None and getattr(pooled, "pi_lb", None) is not None:
+        pi_checked = True
         lo, hi = pooled.pi_lb, pooled.pi_ub
         if ctx.is_ratio:
             lo, hi = math.exp(min(lo, 700)), math.exp(min(hi, 700))
@@ -99,7 +105,21 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
             rule="INC-I2",
             threshold=threshold,
             facts=facts,
-            explanation=f"I² = {i2:.0f}% is below the rule set's threshold",
+            explanation=f"I² = {i2_text}% is below the rule set's threshold",
+        )
+    if r.require_straddle and not zones and not pi_checked:
+        # INC-STRADDLE needs the study estimates (or a prediction interval) on a scale with thresholds;
+        # a summary-level result, or an outcome with no threshold, has neither: do not claim they agree.
+        missing = "no per-study estimates" if ctx.outcome.form != "studies" else "no threshold to place them against"
+        return Proposal(
+            rating=None,
+            rule="INC-STRADDLE",
+            threshold=threshold,
+            facts=[*facts, f"{missing}: cannot tell whether the studies fall on both sides of a threshold"],
+            explanation=(
+                f"I² = {i2_text}% is large, but with {missing} it cannot be told whether the variation "
+                "changes the conclusion; judge inconsistency (judgements.inconsistency)"
+            ),
         )
     if r.require_straddle and not (straddle or pi_straddle):
         return Proposal(
@@ -108,7 +128,7 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
             threshold=threshold,
             facts=facts,
             explanation=(
-                f"I² = {i2:.0f}% but the study estimates lie on the same side of the "
+                f"I² = {i2_text}% but the study estimates lie on the same side of the "
                 "thresholds, so the variation does not change the conclusion"
             ),
         )
@@ -123,7 +143,7 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
         if r.require_straddle
         else ""
     )
-    stats = f"I² = {i2:.0f}%" + (
+    stats = f"I² = {i2_text}%" + (
         f" (Q p = {q_p:.2g})" if q_p is not None and r.q_p_serious is not None and q_p < r.q_p_serious else ""
     )
     why = stats + (f" and {where}" if where else "")
