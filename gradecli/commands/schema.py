@@ -11,7 +11,19 @@ def evidence_schema() -> dict:
     return Evidence.model_json_schema()
 
 
-SCHEMAS = {"evidence": evidence_schema}
+def assessment_schema() -> dict:
+    from gradecli.grade.assessment import Assessment
+
+    return Assessment.model_json_schema()
+
+
+def rules_schema() -> dict:
+    from gradecli.grade.ruleset import RuleSet
+
+    return RuleSet.model_json_schema()
+
+
+SCHEMAS = {"evidence": evidence_schema, "assessment": assessment_schema, "rules": rules_schema}
 
 
 @click.command()
@@ -24,7 +36,9 @@ SCHEMAS = {"evidence": evidence_schema}
     help="Which document's schema to print.",
 )
 def schema(kind: str) -> None:
-    """Print the JSON Schema (draft 2020-12) of a gradecli document.
+    """Print the JSON Schema (draft 2020-12) of a gradecli document: an evidence file
+    (default), the JSON that `gradecli assess --format json` writes (`--output assessment`), or a
+    rule set (`--output rules`).
 
     Editors use it to complete and check evidence files as you type; with the YAML language
     server put this first line in the file:

@@ -53,10 +53,11 @@ class ContinuousEffect(BaseModel):
 
 
 def _risk(measure: Measure, value: float | None, acr: float) -> float | None:
+    """Corresponding risk, kept within [0, 1]: an RR of 7.7 at a risk of 25% cannot mean 192%."""
     if value is None:
         return None
     try:
-        return risk_with_intervention(measure, value, acr)
+        return min(1.0, max(0.0, risk_with_intervention(measure, value, acr)))
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
 

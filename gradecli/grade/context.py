@@ -146,9 +146,10 @@ def _from_rows(ctx: OutcomeContext) -> None:
     ctx.participants = sum(n for n in sizes if n is not None) if any(n is not None for n in sizes) else None
     ctx.k = len({r.study for r in rows})
     risks = [r.events_c / r.n_c for r in rows if isinstance(r, DichotomousRow) and r.n_c > 0]
-    if risks:
+    if risks and 0 < statistics.median(risks) < 1:
         ctx.control_risk = statistics.median(risks)
-        ctx.control_risk_source = f"median control-group risk of {len(risks)} studies"
+        n = len(risks)
+        ctx.control_risk_source = f"median control-group risk ({n} stud{'y' if n == 1 else 'ies'})"
     ctx.row_effects = [_row_effect(r, ctx.measure) for r in rows]
     try:
         data = _stats_data(rows, ctx)

@@ -48,7 +48,8 @@ class Scale:
     def value(self, measure: Measure, natural: float) -> float:
         if self.kind == "absolute":
             assert self.acr is not None
-            return (risk_with_intervention(measure, natural, self.acr) - self.acr) * self.per
+            risk = min(1.0, max(0.0, risk_with_intervention(measure, natural, self.acr)))
+            return (risk - self.acr) * self.per
         if self.kind == "relative":
             return math.log(natural)
         return natural * (self.per if measure is Measure.RD else 1)
