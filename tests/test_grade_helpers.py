@@ -65,6 +65,12 @@ FIXED = {"model": "fixed", "method": "IV"}
 
 
 def assess_one(outcome_dict, studies=None, rules: Any = "default") -> OutcomeAssessment:
+    """Assess one outcome. Without ``studies``, every study in the rows is a randomised trial with
+    no risk-of-bias assessment."""
+    if studies is None:
+        studies = [
+            {"id": sid, "design": "rct"} for sid in dict.fromkeys(r["study"] for r in outcome_dict.get("data") or [])
+        ]
     ev = make_evidence(outcome_dict, studies)
     return gradecli.assess(ev, rules=rules).outcomes[0]
 
