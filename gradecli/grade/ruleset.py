@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gradecli.model.vocab import Certainty, Rating
 
-RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
+_INSTALLED = Path(__file__).resolve().parent.parent / "rules_data"  # in a wheel (see pyproject.toml)
+RULES_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parent.parent.parent / "rules"
 MAX_EXTENDS_DEPTH = 8
 
 Share = Annotated[float, Field(ge=0, le=1)]
