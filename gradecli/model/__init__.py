@@ -1,0 +1,1 @@
+"""The evidence file format as pydantic models (evidence.py), its vocabularies and cross-checks."""
