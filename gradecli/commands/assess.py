@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NoReturn
+
 import click
 
 from gradecli.cli import EXIT_INPUT
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gradecli.grade.assessment import Assessment
+
+FORMATS = ("table", "json", "markdown", "html", "csv")
 
 
 @click.command()
@@ -24,9 +33,25 @@ from gradecli.cli import EXIT_INPUT
     metavar="NAME|PATH",
     help="Also assess under this rule set and show where the two disagree, and why.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--profile", is_flag=True, help="Show the GRADE evidence profile (one column per domain).")
-def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table: Summary of Findings in the terminal; json: the whole assessment; markdown, html, csv: "
+    "the Summary of Findings for pull requests, web pages and R/spreadsheets.",
+)
+@click.option("--profile", is_flag=True, help="Show the GRADE evidence profile (one column per domain; table only).")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    default=None,
+    metavar="PATH",
+    help="Write the report to PATH (atomically: all or nothing) instead of standard output; '-' is standard output.",
+)
+def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile: bool, output: str | None) -> None:
     """Propose a GRADE rating for every domain of every outcome, show the reasons, and derive
     the certainty (the reviewer's judgments in the file take precedence).
 
@@ -34,15 +59,24 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile:
     Examples:
       gradecli assess examples/bcg-vaccine-tuberculosis.yaml
       gradecli assess review.yaml --format json | jq '.outcomes[].certainty'
+      gradecli assess review.yaml --format html --output sof.html
       gradecli assess review.yaml --rules default --compare pollock-2016
     """
-    import json
-
     from gradecli.grade.engine import assess as run
     from gradecli.grade.ruleset import load_ruleset
     from gradecli.io.evidence import load_evidence
     from gradecli.problems import InputError
+    from gradecli.report.output import OutputError, check_target, write_atomic
 
+    if fmt in ("markdown", "html", "csv") and (profile or compare):
+        option = "--profile" if profile else "--compare"
+        _fail(f"{option} works with --format table or json, not {fmt}")
+    target = None
+    if output not in (None, "-"):
+        try:
+            target = check_target(output, [file])
+        except OutputError as exc:
+            _fail(str(exc))
     try:
         evidence = load_evidence(file)
         ruleset = load_ruleset(rules or evidence.defaults.rules or "default")
@@ -53,7 +87,32 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile:
         raise SystemExit(EXIT_INPUT) from None
     result = run(evidence, ruleset)
     other_result = run(evidence, other) if other else None
+    if fmt == "table" and target is None:
+        from rich.console import Console
+
+        _table(result, other_result, profile, Console(highlight=False))
+        return
+    text = _render(fmt, result, other_result, profile)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as exc:
+        _fail(f"--output {output}: cannot write: {exc.strerror or exc}")
+    click.echo(f"gradecli: wrote {fmt} to {output}", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"gradecli assess: {message}", err=True)
+    raise SystemExit(EXIT_INPUT)
+
+
+def _render(fmt: str, result: Assessment, other_result: Assessment | None, profile: bool) -> str:
+    """The report as text (ending in a newline), for standard output or a file."""
     if fmt == "json":
+        import json
+
         from gradecli.report.compare import differences
 
         payload = json.loads(result.model_dump_json())
@@ -62,11 +121,25 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile:
                 "assessment": payload,
                 "compare": json.loads(json.dumps(differences(result, other_result), default=str)),
             }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False))
-        return
-    from rich.console import Console
+        return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    if fmt == "markdown":
+        from gradecli.report.markdown import render
+    elif fmt == "html":
+        from gradecli.report.html import render
+    elif fmt == "csv":
+        from gradecli.report.csv_out import render
+    else:  # a table for a file: plain text, no colour, width from COLUMNS (else Rich's 80)
+        import io
 
-    console = Console(highlight=False)
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        _table(result, other_result, profile, Console(file=buffer, highlight=False, color_system=None))
+        return buffer.getvalue()
+    return render(result)
+
+
+def _table(result: Assessment, other_result: Assessment | None, profile: bool, console: Console) -> None:
     if profile:
         from gradecli.report.profile_table import render
     else:

@@ -1,0 +1,85 @@
+"""Screenshot of the HTML Summary-of-Findings table in headless Chromium (docs/sof-ketamine.png).
+
+usage: python benchmarks/screenshot.py [--example PATH] [--png PATH] [--size WIDTHxHEIGHT]
+
+Renders ``gradecli assess EXAMPLE --format html`` to a temporary file and has Debian's ``chromium``
+(``apt-get install chromium``) take a PNG screenshot of it, with a new empty profile and every
+background network feature switched off. The page itself loads nothing (see docs/report-formats.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ketamine-chronic-pain.yaml"
+PNG = ROOT / "docs" / "sof-ketamine.png"
+
+
+def chromium() -> str | None:
+    """The Chromium executable on PATH, or None."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def screenshot(example: Path, png: Path, size: str = "1280,1600", timeout: float = 120) -> None:
+    """Render ``example`` as HTML and write a screenshot of the page to ``png``."""
+    browser = chromium()
+    if browser is None:
+        raise RuntimeError("chromium is not on PATH (Debian: apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="gradecli-shot-") as tmp:
+        page = Path(tmp) / "sof.html"
+        subprocess.run(
+            [sys.executable, "-m", "gradecli", "assess", str(example), "--format", "html", "--output", str(page)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        profile = Path(tmp) / "profile"
+        profile.mkdir()
+        png.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--screenshot={png}",
+                f"--window-size={size}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+    if not png.is_file():
+        raise RuntimeError(f"chromium ran but wrote no screenshot to {png}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--example", type=Path, default=EXAMPLE)
+    parser.add_argument("--png", type=Path, default=PNG)
+    parser.add_argument("--size", default="1280x1600", help="window size, WIDTHxHEIGHT (default 1280x1600)")
+    args = parser.parse_args()
+    screenshot(args.example.resolve(), args.png.resolve(), args.size.replace("x", ","))
+    print(f"{args.png} ({args.png.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()

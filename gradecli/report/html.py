@@ -1,0 +1,182 @@
+"""The Summary-of-Findings table as one self-contained HTML page (Cochrane / GRADEpro layout).
+
+Guarantees (tested): the page needs nothing but itself — inline CSS, no scripts, no fonts, images
+or style sheets from elsewhere, and a Content-Security-Policy that forbids loading any; every piece
+of text from the evidence file goes through :func:`html.escape` (evidence files are untrusted
+input); the markup is accessible (``lang``, ``<caption>``, ``<th scope>``, certainty symbols
+hidden from screen readers in favour of the level in words) and prints on A4 landscape.
+The cells come from :func:`gradecli.report.sof.build`, as for every other format.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from gradecli.grade.assessment import Assessment
+from gradecli.report.sof import DEFINITIONS, build
+
+LEVEL_CLASS = {"HIGH": "high", "MODERATE": "moderate", "LOW": "low", "VERY LOW": "very-low"}
+_LABEL = re.compile(r"(^|· )(Population|Setting|Intervention|Comparison):")
+
+CSS = """
+:root { --ink: #1b1f24; --muted: #4a5561; --rule: #9aa7b4; --head: #e4ebf2; --band: #0b3a63; }
+* { box-sizing: border-box; }
+html { color: var(--ink); background: #fff; }
+body { margin: 24px auto; max-width: 1240px; padding: 0 20px;
+  font: 14px/1.4 "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
+table.sof { width: 100%; border-collapse: collapse; border: 1px solid var(--band); }
+table.sof caption { text-align: left; caption-side: top; }
+.band { display: block; background: var(--band); color: #fff; padding: 8px 12px; font-weight: 600;
+  font-size: 16px; border: 1px solid var(--band); }
+.band .kicker { display: block; font-size: 12px; font-weight: 400; letter-spacing: .04em;
+  text-transform: uppercase; color: #d6e4f0; }
+.question { display: block; border: 1px solid var(--band); border-bottom: 0; padding: 6px 12px; }
+.question span { display: block; }
+table.sof th, table.sof td { border: 1px solid var(--rule); padding: 6px 8px; vertical-align: top;
+  text-align: left; }
+table.sof thead th { background: var(--head); font-weight: 600; vertical-align: bottom; }
+table.sof thead th.group { text-align: center; vertical-align: middle; }
+table.sof tbody th { font-weight: 400; }
+.outcome { display: block; font-weight: 600; }
+.detail { display: block; color: var(--muted); font-size: 12.5px; }
+.num { white-space: nowrap; }
+td.none { font-style: italic; color: var(--muted); }
+.symbols { display: block; font: 17px/1.2 "DejaVu Sans", "Segoe UI Symbol", "Apple Symbols", sans-serif;
+  letter-spacing: 1px; white-space: nowrap; }
+.level { font-weight: 700; }
+.level.high { color: #1b5e20; } .level.moderate { color: #2e6b1f; }
+.level.low { color: #7a4f00; } .level.very-low { color: #a31515; } .level.none { color: var(--muted); }
+sup { font-size: 11px; line-height: 0; }
+sup a { color: inherit; text-decoration: none; }
+.notes { margin-top: 14px; font-size: 13px; }
+.notes h2 { font-size: 13px; margin: 12px 0 4px; }
+.notes ul, .notes ol { margin: 0; padding: 0; list-style: none; }
+.notes li { margin: 2px 0; padding-left: 1.4em; text-indent: -1.4em; }
+.fn { display: inline-block; width: 1.4em; text-indent: 0; font-weight: 700; }
+.notes dl { margin: 0; }
+.notes dt { font-weight: 700; float: left; margin-right: .4em; }
+.notes dd { margin: 0 0 2px; }
+.notes p { margin: 6px 0; }
+.meta { color: var(--muted); }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 9pt; }
+  .band, table.sof thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  table.sof tr { break-inside: avoid; }
+  .notes { font-size: 8pt; }
+  .symbols { font-size: 12pt; }
+}
+""".strip()
+
+
+def _text(value: str) -> str:
+    """Escape text from the evidence file; line breaks become ``<br>``."""
+    return "<br>".join(escape(line) for line in value.split("\n"))
+
+
+def _question(line: str) -> str:
+    return _LABEL.sub(lambda m: f"{m.group(1)}<b>{m.group(2)}:</b>", escape(line))
+
+
+def render(assessment: Assessment) -> str:
+    sof = build(assessment)
+    out: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f'<meta name="generator" content="gradecli {escape(sof.version)}">',
+        f"<title>Summary of findings: {escape(sof.title)}</title>",
+        f"<style>\n{CSS}\n</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        '<table class="sof">',
+        "<caption>",
+        f'<span class="band"><span class="kicker">Summary of findings</span>{escape(sof.title)}</span>',
+    ]
+    if sof.question_lines:
+        out.append('<span class="question">')
+        out += [f"<span>{_question(line)}</span>" for line in sof.question_lines]
+        out.append("</span>")
+    out += [
+        "</caption>",
+        "<colgroup>",
+        *(f'<col style="width:{w}%">' for w in (18, 12, 17, 11, 11, 12, 19)),
+        "</colgroup>",
+        "<thead>",
+        "<tr>",
+        '<th scope="col" rowspan="2">Outcomes</th>',
+        '<th scope="colgroup" colspan="2" class="group">Anticipated absolute effects (95% CI)</th>',
+        '<th scope="col" rowspan="2">Relative effect<br>(95% CI)</th>',
+        '<th scope="col" rowspan="2">№ of participants<br>(studies)</th>',
+        '<th scope="col" rowspan="2">Certainty of the evidence<br>(GRADE)</th>',
+        '<th scope="col" rowspan="2">Comments</th>',
+        "</tr>",
+        "<tr>",
+        f'<th scope="col">Risk with {escape(sof.comparator_name)}</th>',
+        f'<th scope="col">Risk with {escape(sof.intervention_name)}</th>',
+        "</tr>",
+        "</thead>",
+        "<tbody>",
+    ]
+    for row in sof.rows:
+        name = f'<span class="outcome">{escape(row.name)}</span>'
+        if row.detail:
+            name += f'<span class="detail">{escape(row.detail)}</span>'
+        out += ["<tr>", f'<th scope="row">{name}</th>']
+        if row.no_studies:
+            out += [
+                f'<td colspan="3" class="none">{_text(row.intervention)}</td>',
+                '<td class="num">0</td>',
+                '<td><span class="level none">—</span></td>',
+                "<td></td>",
+                "</tr>",
+            ]
+            continue
+        level = LEVEL_CLASS.get(row.certainty_label, "none")
+        certainty = f'<span class="symbols" aria-hidden="true">{escape(row.certainty_symbol)}</span>'
+        certainty += f'<span class="level {level}">{escape(row.certainty_label)}</span>'
+        if row.letters:
+            links = ",".join(
+                f'<a href="#fn-{letter}" aria-label="footnote {letter}">{letter}</a>' for letter in row.letters
+            )
+            certainty += f" <sup>{links}</sup>"
+        out += [
+            f"<td>{_text(row.comparator)}</td>",
+            f"<td>{_text(row.intervention)}</td>",
+            f"<td>{_text(row.relative)}</td>",
+            f"<td>{_text(row.participants)}</td>",
+            f"<td>{certainty}</td>",
+            f"<td>{_text(row.comments)}</td>",
+            "</tr>",
+        ]
+    out += ["</tbody>", "</table>", '<div class="notes">']
+    if sof.statements:
+        out += ["<h2>What it means (GRADE guidance 26)</h2>", "<ul>"]
+        out += [f"<li><b>{escape(name)}:</b> {_text(text)}</li>" for name, text in sof.statements]
+        out.append("</ul>")
+    if sof.footnotes:
+        out += ["<h2>Footnotes</h2>", "<ol>"]
+        out += [
+            f'<li id="fn-{letter}"><span class="fn">{letter}</span>{_text(note)}</li>' for letter, note in sof.footnotes
+        ]
+        out.append("</ol>")
+    out.append(f'<p class="meta">{escape(" · ".join(sof.abbreviations))}.</p>')
+    if sof.analysis_lines:
+        out.append(f'<p class="meta">Analysis: {escape("; ".join(sof.analysis_lines))}.</p>')
+    out += ["<h2>GRADE Working Group grades of evidence</h2>", "<dl>"]
+    for name, text in DEFINITIONS:
+        out += [f"<dt>{name} certainty:</dt>", f"<dd>{escape(text[:1].upper() + text[1:])}</dd>"]
+    out += [
+        "</dl>",
+        f'<p class="meta">Rules: {escape(sof.rules)} (gradecli {escape(sof.version)}).</p>',
+        "</div>",
+        "</main>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(out) + "\n"

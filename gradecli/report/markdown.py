@@ -1,0 +1,76 @@
+"""The Summary-of-Findings table as GitHub-flavoured Markdown, for pull requests, Quarto and wikis.
+
+The cells come from :func:`gradecli.report.sof.build`, as for every other format. Text from the
+evidence file is escaped: Markdown punctuation is backslash-escaped, ``|`` cannot end a cell, and
+``<``/``>`` become entities so a file cannot smuggle raw HTML into a rendered page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gradecli.grade.assessment import Assessment
+from gradecli.report.sof import DEFINITIONS, build
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def escape(text: str) -> str:
+    """Escape text for a Markdown paragraph or table cell; line breaks become ``<br>``."""
+    text = _ENTITY.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return "<br>".join(line.strip() for line in text.splitlines())
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(assessment: Assessment) -> str:
+    sof = build(assessment)
+    out: list[str] = [f"## {escape(sof.title)}", ""]
+    if sof.question_lines:
+        out += [f"- {escape(line)}" for line in sof.question_lines]
+        out.append("")
+    header = [
+        "Outcome",
+        f"Risk with {escape(sof.comparator_name)}",
+        f"Risk with {escape(sof.intervention_name)}",
+        "Relative effect (95% CI)",
+        "№ of participants (studies)",
+        "Certainty (GRADE)",
+        "Comments",
+    ]
+    out.append(_row(header))
+    out.append("|" + "|".join("---" for _ in header) + "|")
+    for row in sof.rows:
+        name = f"**{escape(row.name)}**"
+        if row.detail:
+            name += f"<br>{escape(row.detail)}"
+        if row.no_studies:
+            out.append(_row([name, "", f"*{escape(row.intervention)}*", "", "0", "—", ""]))
+            continue
+        certainty = f"{row.certainty_symbol}<br>{escape(row.certainty_label)}"
+        if row.letters:
+            certainty += f"<sup>{','.join(row.letters)}</sup>"
+        cells = [row.comparator, row.intervention, row.relative, row.participants]
+        out.append(_row([name, *(escape(c) for c in cells), certainty, escape(row.comments)]))
+    out.append("")
+    if sof.statements:
+        out += ["**What it means** (GRADE guidance 26):", ""]
+        out += [f"- **{escape(name)}:** {escape(text)}" for name, text in sof.statements]
+        out.append("")
+    if sof.footnotes:
+        out += ["**Footnotes**", ""]
+        out += [f"- <sup>{letter}</sup> {escape(note)}" for letter, note in sof.footnotes]
+        out.append("")
+    out.append(f"*{escape(' · '.join(sof.abbreviations))}.*")
+    out.append("")
+    if sof.analysis_lines:
+        out += [f"Analysis: {escape('; '.join(sof.analysis_lines))}.", ""]
+    out += [f"Rules: {escape(sof.rules)} (gradecli {escape(sof.version)}).", ""]
+    out += ["**GRADE certainty of the evidence:**", ""]
+    out += [f"- **{name}:** {escape(text)}" for name, text in DEFINITIONS]
+    return "\n".join(out) + "\n"
