@@ -1,0 +1,229 @@
+"""Rule sets: default vs Pollock 2016 on the same evidence, Pollock's points→level table, and
+``gradecli.load_rules`` with ``extends:``, unknown keys, loops and unknown names.
+
+Pollock et al. 2016 (J Clin Epidemiol 70:106-110, Table 2): imprecision by participants (≥200: 0,
+100–199: −1, <100: −2); risk of bias: <75% of participants at low risk −1; inconsistency: I² > 75%
+−1 (not reported −1, single trial 0); then a table from downgrade points to a level (as shipped:
+0 high, 1–2 moderate, 3–4 low, ≥5 very low — the shipped file marks it unconfirmed).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from test_grade_helpers import FIXED, assess_one, dom, generic_rows, make_evidence, outcome, q_i2, summary_outcome
+
+import gradecli
+from gradecli.grade.ruleset import available
+from gradecli.problems import InputError
+
+# --- one body of evidence under both rule sets ----------------------------------------------------
+
+C = math.sqrt(0.05)  # deviations ±C around log 0.5 with SE 0.1: Q = 4C²/0.01 = 20 on 4 df, I² = 80%
+YS = [math.log(0.5) + d for d in (-C, -C, 0.0, C, C)]
+SES = [0.1] * 5
+IDS = ["A", "B", "C", "D", "E"]
+
+
+def pollock_body(participants_each: int = 30, ys=YS):
+    rows = generic_rows(ys, SES, ids=IDS, participants=[participants_each] * 5)
+    out = outcome(type="generic", measure="RR", data=rows, analysis=FIXED)
+    # A, B, C at low risk (60% of the participants and, with equal SEs, 60% of the weight), D, E high
+    studies = [
+        {"id": s, "design": "rct", "risk_of_bias": {"tool": "rob2", "overall": "low" if s in "ABC" else "high"}}
+        for s in IDS
+    ]
+    return out, studies
+
+
+def test_body_facts_by_hand():
+    assert q_i2(YS, SES)[2] == pytest.approx(80.0)
+    # every study estimate (0.40 to 0.63) is an important benefit: below 0.8
+    assert all(math.exp(y) < 0.8 for y in YS)
+
+
+def test_default_vs_pollock_on_the_same_evidence():
+    out, studies = pollock_body()
+    default = assess_one(out, studies, "default")
+    pollock = assess_one(out, studies, "pollock-2016")
+
+    # default: RoB 60% low → serious; I² 80% but all estimates beyond 0.8 → not serious;
+    # 150 participants ≥ 100 and the CI (≈0.46–0.55) crosses no threshold → not serious
+    assert dom(default, "risk_of_bias").rating.value == "serious"
+    assert dom(default, "inconsistency").rating.value == "not_serious"
+    assert dom(default, "imprecision").rating.value == "not_serious"
+    assert default.points == 1 and default.certainty.value == "moderate"
+
+    # Pollock: RoB 60% < 75% → serious; I² 80% > 75% → serious regardless of where estimates lie;
+    # 150 participants (100–199) → serious; 3 points → low by the table
+    rob, inc, imp = (dom(pollock, d) for d in ("risk_of_bias", "inconsistency", "imprecision"))
+    assert rob.rating.value == "serious" and "60%" in rob.footnote
+    assert inc.rating.value == "serious" and inc.proposal.rule == "INC-I2" and "I² = 80%" in inc.footnote
+    assert imp.rating.value == "serious" and imp.proposal.rule == "IMP-BANDS" and "150 participants" in imp.footnote
+    assert pollock.points == 3 and pollock.certainty.value == "low"
+
+
+@pytest.mark.parametrize(
+    ("n_each", "expected"),
+    [(19, "very_serious"), (20, "serious"), (39, "serious"), (40, "not_serious")],
+)
+def test_pollock_participant_bands(n_each, expected):
+    # 5 studies: 95 / 100 / 195 / 200 participants
+    out, studies = pollock_body(n_each)
+    d = dom(assess_one(out, studies, "pollock-2016"), "imprecision")
+    assert d.rating.value == expected
+    assert f"{5 * n_each:,} participants" in d.proposal.facts[0]
+
+
+def test_pollock_i2_75_is_not_serious_and_single_trial_is_not_serious():
+    ys = [-1.0, 0.0, 1.0]  # SE 0.5: I² = 75% exactly
+    assert q_i2(ys, [0.5] * 3)[2] == pytest.approx(75.0)
+    out = outcome(type="generic", measure="GENERIC", data=generic_rows(ys, [0.5] * 3), analysis=FIXED)
+    assert dom(assess_one(out, None, "pollock-2016"), "inconsistency").rating.value == "not_serious"
+    single = summary_outcome(0.8, (0.7, 0.9), participants=400, studies=1)
+    assert dom(assess_one(single, None, "pollock-2016"), "inconsistency").proposal.rule == "INC-SINGLE"
+    unreported = summary_outcome(0.8, (0.7, 0.9), participants=400, studies=3)
+    assert dom(assess_one(unreported, None, "pollock-2016"), "inconsistency").rating.value == "serious"
+
+
+JUDGED = [
+    ("risk_of_bias", "serious", 1),
+    ("indirectness", "very_serious", 2),
+    ("imprecision", "very_serious", 2),
+    ("publication_bias", "serious", 1),
+]
+
+
+def judgements_for(points: int) -> dict:
+    out, left = {}, points
+    for name, rating, levels in JUDGED:
+        if left >= levels:
+            out[name] = {"rating": rating, "reason": "set for the test"}
+            left -= levels
+    assert left == 0
+    return out
+
+
+@pytest.mark.parametrize(
+    ("points", "pollock", "default"),
+    [
+        (0, "high", "high"),
+        (1, "moderate", "moderate"),
+        (2, "moderate", "low"),
+        (3, "low", "very_low"),
+        (4, "low", "very_low"),
+        (5, "very_low", "very_low"),
+        (6, "very_low", "very_low"),
+    ],
+)
+def test_points_to_level(points, pollock, default):
+    # inconsistency: one study → 0 under both; everything else set by the reviewer
+    out = summary_outcome(0.8, (0.7, 0.9), participants=400, studies=1, judgements=judgements_for(points))
+    p = assess_one(out, None, "pollock-2016")
+    d = assess_one(out, None, "default")
+    assert p.points == d.points == points
+    assert (p.certainty.value, d.certainty.value) == (pollock, default)
+
+
+# --- load_rules and extends -------------------------------------------------------------------------
+
+
+def test_shipped_rule_sets_load_by_name():
+    assert {"default", "pollock-2016", "strict"} <= set(available())
+    for name in ("default", "pollock-2016", "strict"):
+        assert gradecli.load_rules(name).name == name
+
+
+def test_strict_extends_default():
+    strict, default = gradecli.load_rules("strict"), gradecli.load_rules("default")
+    assert strict.extends == "default"
+    assert strict.imprecision.relative_single_crossing == "serious"
+    assert strict.imprecision.sparse_participants == 200
+    assert strict.inconsistency.i2_serious == 40
+    # untouched keys of a touched section come from the parent
+    assert strict.imprecision.ois_rrr == default.imprecision.ois_rrr
+    assert strict.inconsistency.i2_very_serious == default.inconsistency.i2_very_serious
+    assert strict.risk_of_bias == default.risk_of_bias
+
+
+def test_user_preset_extending_default(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("name: mine\nextends: default\nimprecision:\n  sparse_participants: 150\n", encoding="utf-8")
+    mine = gradecli.load_rules(str(path))
+    default = gradecli.load_rules("default")
+    assert mine.name == "mine" and mine.extends == "default"
+    assert mine.imprecision.sparse_participants == 150
+    assert mine.imprecision.relative_threshold == default.imprecision.relative_threshold
+    assert mine.risk_of_bias == default.risk_of_bias and mine.inconsistency == default.inconsistency
+    out = summary_outcome(0.9, (0.85, 0.95), participants=120, studies=2)
+    assert dom(assess_one(out, None, mine), "imprecision").rating.value == "serious"
+    assert dom(assess_one(out, None, "default"), "imprecision").rating.value == "not_serious"
+    # by path through gradecli.assess as well
+    assert gradecli.assess(make_evidence(out), rules=str(path)).rules == "mine"
+
+
+def test_preset_extending_a_preset_by_relative_path(tmp_path):
+    (tmp_path / "base.yaml").write_text("name: base\nextends: strict\nimprecision: {ois_rrr: 0.3}\n")
+    (tmp_path / "child.yaml").write_text("name: child\nextends: base.yaml\ninconsistency: {i2_serious: 60}\n")
+    child = gradecli.load_rules(str(tmp_path / "child.yaml"))
+    assert child.inconsistency.i2_serious == 60  # child
+    assert child.imprecision.ois_rrr == 0.3  # base
+    assert child.imprecision.sparse_participants == 200  # strict
+    assert child.inconsistency.q_p_serious == 0.10  # default
+
+
+def test_unknown_key_is_an_error_at_its_line(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("name: typo\nextends: default\n\nimprecision:\n  sparse_participant: 150\n")
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(path))
+    problem = exc.value.problems[0]
+    assert problem.file == str(path) and problem.line == 5
+    assert f"{path}:5:" in str(exc.value)
+
+
+def test_unknown_section_is_an_error_at_its_line(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("name: typo\nimprecison:\n  sparse_participants: 150\n")
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(path))
+    assert exc.value.problems[0].line == 2
+
+
+def test_bad_value_in_a_parent_points_at_the_parent(tmp_path):
+    (tmp_path / "parent.yaml").write_text("name: parent\nrisk_of_bias:\n  serious_if_low_share_below: 1.5\n")
+    (tmp_path / "child.yaml").write_text("name: child\nextends: parent.yaml\n")
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(tmp_path / "child.yaml"))
+    p = exc.value.problems[0]
+    assert p.file.endswith("parent.yaml") and p.line == 3
+
+
+def test_extends_loop_is_an_error(tmp_path):
+    (tmp_path / "a.yaml").write_text("name: a\nextends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("name: b\nextends: a.yaml\n")
+    with pytest.raises(InputError, match="loop"):
+        gradecli.load_rules(str(tmp_path / "a.yaml"))
+
+
+def test_extends_itself_is_an_error(tmp_path):
+    (tmp_path / "self.yaml").write_text("name: self\nextends: self.yaml\n")
+    with pytest.raises(InputError, match="loop"):
+        gradecli.load_rules(str(tmp_path / "self.yaml"))
+
+
+def test_extends_missing_parent_is_an_error_at_the_extends_line(tmp_path):
+    path = tmp_path / "orphan.yaml"
+    path.write_text("name: orphan\nextends: no-such-set\n")
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(path))
+    assert exc.value.problems[0].line == 2 and "no-such-set" in str(exc.value)
+
+
+def test_unknown_rule_set_name_lists_the_shipped_ones():
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules("polock-2016")
+    text = str(exc.value)
+    for name in ("default", "pollock-2016", "strict"):
+        assert name in text
