@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "meta": ("gradecli.commands.meta", "meta", "Pool a CSV of study data (meta-analysis)."),
     "assess": ("gradecli.commands.assess", "assess", "Propose GRADE ratings with their reasons."),
     "rules": ("gradecli.commands.rules", "rules", "List the GRADE rules and rule sets; show one."),
+    "check": ("gradecli.commands.check", "check", "Validate and assess files and folders for CI."),
+    "diff": ("gradecli.commands.diff", "diff", "Show what changed between two versions of an evidence file."),
 }
 
 

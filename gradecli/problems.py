@@ -19,6 +19,7 @@ class Problem:
     col: int
     path: str
     message: str
+    code: str = "GC001"  # finding code for `gradecli check` (GC001: the file is invalid)
 
     def format(self) -> str:
         where = self.file

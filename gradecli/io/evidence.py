@@ -22,13 +22,27 @@ from gradecli.problems import InputError, Problem, format_path
 
 def load_evidence(path: str) -> Evidence:
     """Read, parse and validate one evidence file; ``-`` reads standard input."""
+    return load_evidence_tree(path)[0]
+
+
+def load_evidence_tree(path: str, text: str | None = None) -> tuple[Evidence, Tree]:
+    """Like :func:`load_evidence`, also returning the parsed tree (line numbers of every value)."""
     name = "<stdin>" if path == "-" else path
-    text = read_text(path)
+    if text is None:
+        text = read_text(path)
     json_syntax = True if path.endswith(".json") else (False if path.endswith((".yaml", ".yml")) else None)
-    return parse_evidence(text, name, json_syntax=json_syntax)
+    return parse_evidence_tree(text, name, json_syntax=json_syntax)
 
 
 def parse_evidence(text: str, name: str, *, json_syntax: bool | None = None) -> Evidence:
+    return parse_evidence_tree(text, name, json_syntax=json_syntax)[0]
+
+
+class NotEvidenceError(InputError):
+    """The document is well-formed data but not a gradecli evidence file (no ``gradecli:`` key)."""
+
+
+def parse_evidence_tree(text: str, name: str, *, json_syntax: bool | None = None) -> tuple[Evidence, Tree]:
     tree = parse(text, name, json_syntax=json_syntax)
     _require_evidence_document(tree, name)
     try:
@@ -37,13 +51,13 @@ def parse_evidence(text: str, name: str, *, json_syntax: bool | None = None) -> 
         raise InputError(problems_from(exc, Evidence, tree, name)) from None
     found = check_evidence(evidence)
     if found:
-        raise InputError([_at(tree, name, loc, msg) for loc, msg in found])
-    return evidence
+        raise InputError([_at(tree, name, loc, msg, code) for loc, msg, code in found])
+    return evidence, tree
 
 
-def _at(tree: Tree, name: str, loc: tuple[Any, ...], message: str) -> Problem:
+def _at(tree: Tree, name: str, loc: tuple[Any, ...], message: str, code: str) -> Problem:
     line, col = tree.mark(loc)
-    return Problem(name, line, col, format_path(loc), message)
+    return Problem(name, line, col, format_path(loc), message, code)
 
 
 def _require_evidence_document(tree: Tree, name: str) -> None:
@@ -53,9 +67,11 @@ def _require_evidence_document(tree: Tree, name: str) -> None:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"[:60]
         line, col = tree.mark(())
-        raise InputError.single(name, f"expected a mapping that starts with `gradecli: 1`, found {kind}", line, col)
+        raise NotEvidenceError.single(
+            name, f"expected a mapping that starts with `gradecli: 1`, found {kind}", line, col
+        )
     if "gradecli" not in data:
-        raise InputError.single(
+        raise NotEvidenceError.single(
             name, "not a gradecli evidence file: the format version line `gradecli: 1` is missing", 1, 1
         )
     version = data["gradecli"]

@@ -194,5 +194,6 @@ def problems_from(exc: ValidationError, root: type[BaseModel], tree: Tree, name:
         seen.add((path, message))
         is_key = err["type"] == "extra_forbidden" or (raw_loc and raw_loc[-1] == "[key]")
         line, col = tree.mark(loc, key=bool(is_key))
-        out.append(Problem(name, line, col, path, message))
+        code = "GC101" if loc and loc[-1] == "reason" and err["type"] in ("missing", "string_too_short") else "GC001"
+        out.append(Problem(name, line, col, path, message, code))
     return out

@@ -37,7 +37,7 @@ from gradecli.model.vocab import (
 )
 
 Loc = tuple[str | int, ...]
-Found = Iterator[tuple[Loc, str]]
+Found = Iterator[tuple[Loc, str] | tuple[Loc, str, str]]
 
 TOOL_VOCAB: dict[str, tuple[str, ...]] = {
     "rob2": tuple(v.value for v in Rob2),
@@ -52,13 +52,18 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def check_evidence(ev: Evidence) -> list[tuple[Loc, str]]:
-    """Every cross-check problem of the file, in file order."""
-    return [
+INVALID = "GC001"
+"""Finding code of a problem that makes a file invalid (more specific codes: GC101, GC301–GC303)."""
+
+
+def check_evidence(ev: Evidence) -> list[tuple[Loc, str, str]]:
+    """Every cross-check problem of the file as (location, message, finding code), in file order."""
+    found = [
         *_check_studies(ev),
         *_check_analysis(ev.defaults.analysis, ("defaults", "analysis"), None),
         *_check_outcomes(ev),
     ]
+    return [(f[0], f[1], f[2] if len(f) > 2 else INVALID) for f in found]
 
 
 def _check_studies(ev: Evidence) -> Found:
@@ -223,7 +228,7 @@ def _check_interval(estimate: float, ci: tuple[float, float], loc: Loc, measure:
     elif lo == hi:
         yield (*loc, "ci"), f"the interval has no width ({lo:g} to {hi:g})"
     elif not lo <= estimate <= hi:
-        yield (*loc, "estimate"), f"estimate {estimate:g} lies outside its CI ({lo:g} to {hi:g})"
+        yield (*loc, "estimate"), f"estimate {estimate:g} lies outside its CI ({lo:g} to {hi:g})", "GC301"
 
 
 def _check_duplicate_rows(outcome: Outcome, base: Loc) -> Found:
@@ -251,9 +256,9 @@ def _check_summary(s: SummaryResult, loc: Loc, measure: Measure) -> Found:
     if s.studies == 0:
         yield (*loc, "studies"), "0 studies: write `data: []` for an outcome that no study reported"
     if s.studies and s.participants == 0:
-        yield (*loc, "participants"), f"{s.studies} studies but 0 participants"
+        yield (*loc, "participants"), f"{s.studies} studies but 0 participants", "GC302"
     elif s.studies and s.participants is not None and s.participants < s.studies:
-        yield (*loc, "participants"), f"{s.participants} participants in {s.studies} studies"
+        yield (*loc, "participants"), f"{s.participants} participants in {s.studies} studies", "GC303"
     if s.participants_t is not None and s.participants_c is not None and s.participants is not None:
         total = s.participants_t + s.participants_c
         if total != s.participants:

@@ -1,0 +1,60 @@
+"""`.gradecli.yaml`: a repository's settings for `gradecli check` (looked up from the current folder
+upwards to the repository root).
+
+```yaml
+include: ["evidence/**/*.yaml"]     # globs, relative to the config file (default: every .yaml/.yml/.json)
+exclude: ["evidence/drafts/**"]
+rules: default                      # rule set name or path (relative to the config file)
+fail_on: error                      # error | warning: the lowest severity that fails the run
+severity: {GC102: error, GC402: off}  # per-code severity: error | warning | info | off
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+NAME = ".gradecli.yaml"
+
+
+class CheckConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    rules: str | None = None
+    fail_on: Literal["error", "warning"] = "error"
+    severity: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
+
+
+def find_config(start: Path) -> Path | None:
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / NAME
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def load_config(path: Path) -> CheckConfig:
+    from gradecli.check.findings import CODES
+    from gradecli.io.source import read_text
+    from gradecli.io.tree import parse
+    from gradecli.io.validation_errors import problems_from
+    from gradecli.problems import InputError
+
+    tree = parse(read_text(str(path)), str(path), json_syntax=False)
+    try:
+        config = CheckConfig.model_validate(tree.data or {})
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, CheckConfig, tree, str(path))) from None
+    unknown = [c for c in config.severity if c not in CODES]
+    if unknown:
+        line, col = tree.mark(("severity", unknown[0]), key=True)
+        raise InputError.single(str(path), f"unknown finding code {unknown[0]!r}", line, col, "severity")
+    return config

@@ -1,0 +1,53 @@
+"""Which files `gradecli check` reads: files as given, folders searched recursively for
+``*.yaml``, ``*.yml`` and ``*.json`` (hidden folders, virtual environments and node_modules are
+skipped), filtered by the config's include/exclude globs."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+from gradecli.check.config import CheckConfig
+
+SUFFIXES = (".yaml", ".yml", ".json")
+SKIP_DIRS = {"node_modules", "__pycache__", "venv", ".venv"}
+
+
+def _matches(rel: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.removeprefix("**/")) for p in patterns)
+
+
+def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[list[str], list[str]]:
+    """(files to check, paths that do not exist)."""
+    files: list[str] = []
+    missing: list[str] = []
+    for given in paths:
+        if given == "-":
+            files.append("-")
+            continue
+        p = Path(given)
+        if p.is_file():
+            files.append(given)
+        elif p.is_dir():
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                for name in sorted(names):
+                    if name.endswith(SUFFIXES) and not name.startswith("."):
+                        found.append(os.path.join(root, name))
+            for f in found:
+                try:
+                    rel = Path(f).resolve().relative_to(base.resolve()).as_posix()
+                except ValueError:
+                    rel = Path(f).as_posix()
+                if config.include and not _matches(rel, config.include):
+                    continue
+                if config.exclude and _matches(rel, config.exclude):
+                    continue
+                files.append(f)
+        else:
+            missing.append(given)
+    seen: set[str] = set()
+    unique = [f for f in files if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    return unique, missing

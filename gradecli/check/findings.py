@@ -1,0 +1,78 @@
+"""Findings: what `gradecli check` reports, each with a stable code, a severity and a place.
+
+| code | severity | finding |
+|---|---|---|
+| GC001 | error | the file is not a valid evidence file (the message says what and where) |
+| GC101 | error | a reviewer judgment (override) without a written reason |
+| GC102 | warning | indirectness not assessed (it has no formula: the reviewer must judge it) |
+| GC103 | info | another domain could not be assessed (e.g. no risk-of-bias data) |
+| GC201 | error | the certainty the authors recorded differs from the one the file supports |
+| GC202 | error | a level rated down or up without a footnote |
+| GC301 | error | a summary's point estimate lies outside its own CI |
+| GC302 | error | a summary with studies but 0 participants |
+| GC303 | error | a summary with fewer participants than studies (swapped columns?) |
+| GC304 | warning | a CI implausible for the reported sample size |
+| GC401 | warning | a critical outcome beyond the 7 rows a Summary-of-Findings table shows |
+| GC402 | warning | no outcome is marked critical |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+CODES: dict[str, tuple[Severity, str]] = {
+    "GC001": ("error", "invalid evidence file"),
+    "GC101": ("error", "judgment without a written reason"),
+    "GC102": ("warning", "indirectness not assessed"),
+    "GC103": ("info", "domain not assessed"),
+    "GC201": ("error", "recorded certainty differs from the computed one"),
+    "GC202": ("error", "change of level without a footnote"),
+    "GC301": ("error", "point estimate outside its CI"),
+    "GC302": ("error", "studies but zero participants"),
+    "GC303": ("error", "fewer participants than studies"),
+    "GC304": ("warning", "CI implausible for the sample size"),
+    "GC401": ("warning", "critical outcome beyond the seventh row"),
+    "GC402": ("warning", "no critical outcome"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    col: int
+    code: str
+    severity: Severity
+    message: str
+    outcome: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity,
+            "title": CODES[self.code][1],
+            "outcome": self.outcome,
+            "message": self.message,
+        }
+
+
+def make(
+    file: str,
+    line: int,
+    col: int,
+    code: str,
+    message: str,
+    outcome: str | None = None,
+    severities: dict[str, str] | None = None,
+) -> Finding | None:
+    severity = (severities or {}).get(code, CODES[code][0])
+    if severity == "off":
+        return None
+    return Finding(file, line, col, code, severity, message, outcome)  # type: ignore[arg-type]

@@ -1,0 +1,80 @@
+"""Output formats of `gradecli check`: thin functions over findings. They never judge."""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import quoteattr
+
+from gradecli.check.findings import CODES, Finding
+from gradecli.check.run import FileResult
+
+
+def text(findings: list[Finding]) -> str:
+    return "".join(
+        f"{f.file}:{f.line}:{f.col}: {f.severity} {f.code} {f.message}\n"
+        if f.line
+        else f"{f.file}: {f.severity} {f.code} {f.message}\n"
+        for f in findings
+    )
+
+
+def json_lines(findings: list[Finding]) -> str:
+    return "".join(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in findings)
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    lines = []
+    for f in findings:
+        props = [f"file={_gh_property(f.file)}"]
+        if f.line:
+            props += [f"line={f.line}", f"col={f.col}"]
+        props.append(f"title={_gh_property(f.code + ' ' + CODES[f.code][1])}")
+        lines.append(f"::{level[f.severity]} {','.join(props)}::{_gh_data(f.message)}\n")
+    return "".join(lines)
+
+
+def junit(results: list[FileResult], failing: set[str]) -> str:
+    """JUnit XML: one test case per file; a failure per finding at failing severity."""
+    failures = sum(1 for r in results for f in r.findings if f.severity in failing)
+    cases = []
+    for r in results:
+        body = []
+        for f in r.findings:
+            where = f"{f.file}:{f.line}:{f.col}" if f.line else f.file
+            kind = "failure" if f.severity in failing else "system-out"
+            if kind == "failure":
+                body.append(
+                    f"      <failure message={quoteattr(f.code + ': ' + f.message)} type={quoteattr(f.code)}>"
+                    f"{_xml(where + ': ' + f.message)}</failure>"
+                )
+            else:
+                body.append(f"      <system-out>{_xml(f'{where}: {f.severity} {f.code} {f.message}')}</system-out>")
+        if r.status == "skipped":
+            body.append(f"      <skipped message={quoteattr(r.reason or 'not an evidence file')}/>")
+        inner = "\n".join(body)
+        cases.append(
+            f'    <testcase classname="gradecli.check" name={quoteattr(r.path)}>'
+            + (f"\n{inner}\n    " if inner else "")
+            + "</testcase>"
+        )
+    skipped = sum(1 for r in results if r.status == "skipped")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="gradecli check" tests="{len(results)}" failures="{failures}">\n'
+        f'  <testsuite name="gradecli check" tests="{len(results)}" failures="{failures}" errors="0" '
+        f'skipped="{skipped}">\n' + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n"
+    )
+
+
+def _xml(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

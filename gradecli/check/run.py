@@ -1,0 +1,173 @@
+"""Check one evidence file: validate it, assess it, and turn what needs a reviewer's attention
+into findings with codes and line numbers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from gradecli.check.findings import Finding, make
+from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
+from gradecli.grade.ruleset import RuleSet
+from gradecli.io.tree import Tree
+from gradecli.model.evidence import Evidence
+
+Status = Literal["valid", "invalid", "skipped", "unreadable"]
+MAX_SOF_ROWS = 7  # GRADE: at most seven outcomes in a Summary-of-Findings table
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: Status
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: int = 0
+    reason: str | None = None
+
+
+def check_text(path: str, text: str | None, rules: RuleSet, severities: dict[str, str]) -> FileResult:
+    from gradecli.grade.engine import assess
+    from gradecli.io.evidence import NotEvidenceError, load_evidence_tree
+    from gradecli.problems import InputError
+
+    try:
+        evidence, tree = load_evidence_tree(path, text)
+    except NotEvidenceError as exc:
+        return FileResult(path, "skipped", reason=exc.problems[0].message)
+    except InputError as exc:
+        unreadable = all(p.line == 0 for p in exc.problems) and exc.problems[0].message.startswith(
+            ("no such file", "permission denied", "cannot read", "is a directory")
+        )
+        findings = [
+            make(p.file, p.line, p.col, p.code, (f"{p.path}: " if p.path else "") + p.message, severities=severities)
+            for p in exc.problems
+        ]
+        return FileResult(path, "unreadable" if unreadable else "invalid", [f for f in findings if f])
+    assessment = assess(evidence, rules)
+    name = "<stdin>" if path == "-" else path
+    findings = [f for f in assessment_findings(name, evidence, tree, assessment, severities) if f is not None]
+    return FileResult(name, "valid", findings, outcomes=len(evidence.outcomes))
+
+
+def assessment_findings(
+    path: str, evidence: Evidence, tree: Tree, assessment: Assessment, severities: dict[str, str]
+) -> list[Finding | None]:
+    out: list[Finding | None] = []
+    for i, o in enumerate(assessment.outcomes):
+        line, col = tree.mark(("outcomes", i))
+
+        def at(*sub: object, _i: int = i) -> tuple[int, int]:
+            return tree.mark(("outcomes", _i, *sub))
+
+        for d in o.domains:
+            if d.status == "not_assessed":
+                code = "GC102" if d.domain == "indirectness" else "GC103"
+                why = d.proposal.explanation or "no data"
+                out.append(
+                    make(
+                        path,
+                        line,
+                        col,
+                        code,
+                        f"{o.id}: {DOMAIN_NAMES[d.domain]} not assessed ({why})",
+                        o.id,
+                        severities,
+                    )
+                )
+            if d.levels and not d.footnote:
+                out.append(
+                    make(
+                        path,
+                        *at("judgements", d.domain),
+                        "GC202",
+                        f"{o.id}: {DOMAIN_NAMES[d.domain]} rated down without a footnote",
+                        o.id,
+                        severities,
+                    )
+                )
+        for u in o.upgrades:
+            if u.levels and not u.footnote:
+                out.append(
+                    make(path, line, col, "GC202", f"{o.id}: {u.domain} rated up without a footnote", o.id, severities)
+                )
+        if o.recorded_certainty is not None and o.certainty is not None and o.recorded_certainty != o.certainty:
+            out.append(make(path, *at("recorded_certainty"), "GC201", _certainty_message(o), o.id, severities))
+        out.extend(_summary_checks(path, evidence, i, o, at, severities))
+        if o.importance == "critical" and i >= MAX_SOF_ROWS:
+            out.append(
+                make(
+                    path,
+                    line,
+                    col,
+                    "GC401",
+                    f"{o.id}: critical outcome in row {i + 1}; a Summary-of-Findings table shows at most "
+                    f"{MAX_SOF_ROWS} outcomes — move it up",
+                    o.id,
+                    severities,
+                )
+            )
+    if assessment.outcomes and not any(o.importance == "critical" for o in assessment.outcomes):
+        line, col = tree.mark(("outcomes",))
+        out.append(make(path, line, col, "GC402", "no outcome is marked critical", None, severities))
+    return out
+
+
+def _certainty_message(o: OutcomeAssessment) -> str:
+    recorded = o.recorded_certainty.value.replace("_", " ")  # type: ignore[union-attr]
+    computed = o.certainty.value.replace("_", " ")  # type: ignore[union-attr]
+    parts = [f"start {o.start.value.replace('_', ' ')}" if o.start else ""]
+    for d in o.domains:
+        if d.levels:
+            who = "reviewer" if d.status in ("judged", "overridden", "confirmed") else d.proposal.rule
+            parts.append(f"−{d.levels} {DOMAIN_NAMES[d.domain]} ({who})")
+    for u in o.upgrades:
+        if u.levels:
+            parts.append(f"+{u.levels} {DOMAIN_NAMES[u.domain]}")
+    lower = ["very_low", "low", "moderate", "high"].index(o.recorded_certainty.value) < [  # type: ignore[union-attr]
+        "very_low",
+        "low",
+        "moderate",
+        "high",
+    ].index(o.certainty.value)  # type: ignore[union-attr]
+    if lower:
+        open_domains = [
+            f"{DOMAIN_NAMES[d.domain]} ({'not assessed' if d.status == 'not_assessed' else d.proposal.explanation})"
+            for d in o.domains
+            if d.levels == 0 and d.status in ("not_assessed", "proposed")
+        ]
+        hint = (
+            ("; the authors rated lower: record the judgment that explains it, e.g. " + "; ".join(open_domains[:3]))
+            if open_domains
+            else ""
+        )
+    else:
+        hint = "; the authors rated higher: check the downgrades above, or override them with a reason"
+    return (
+        f"{o.id}: recorded certainty {recorded}, but the file supports {computed} "
+        f"({', '.join(p for p in parts if p)}){hint}"
+    )
+
+
+def _summary_checks(path: str, evidence: Evidence, i: int, o: OutcomeAssessment, at, severities) -> list:
+    outcome = evidence.outcomes[i]
+    s = outcome.summary
+    if s is None or s.ci is None or s.participants is None or s.participants <= 0:
+        return []
+    lo, hi = s.ci
+    if o.measure in ("OR", "PETO_OR") and lo > 0 and hi > lo:
+        se = (math.log(hi) - math.log(lo)) / (2 * 1.959963984540054)
+        floor = math.sqrt(16 / s.participants)  # smallest SE of a log OR with N participants (all cells N/4)
+        if se < floor / 2:
+            return [
+                make(
+                    path,
+                    *at("summary", "ci"),
+                    "GC304",
+                    f"{o.id}: the CI ({lo:g} to {hi:g}) is narrower than {s.participants:,} participants allow "
+                    f"(SE of log OR {se:.3g}; at least {floor:.3g} is possible) — is the sample size right?",
+                    o.id,
+                    severities,
+                )
+            ]
+    return []

@@ -1,0 +1,179 @@
+"""``gradecli check PATH...``: validate and assess evidence files for CI and pre-commit."""
+
+from __future__ import annotations
+
+import click
+
+from gradecli.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+
+_RULES = None
+
+
+def _init_worker(rules_ref: str, severities: dict[str, str]) -> None:
+    global _RULES
+    from gradecli.grade.ruleset import load_ruleset
+
+    _RULES = (load_ruleset(rules_ref), severities)
+
+
+def _check_one(path: str):  # -> FileResult, in a worker process
+    from gradecli.check.run import check_text
+
+    assert _RULES is not None
+    return check_text(path, None, _RULES[0], _RULES[1])
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--rules", "rules", default=None, metavar="NAME|PATH", help="Rule set (default: config, else default).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text: FILE:LINE:COL lines; json: one object per line; github: workflow annotations; junit: JUnit XML.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--notes", is_flag=True, help="Also report notes (info findings, e.g. a domain not assessable).")
+@click.option("--output", "output", default=None, metavar="PATH", help="Write the report to PATH instead of stdout.")
+@click.option(
+    "--jobs",
+    "jobs",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Worker processes (0: one per CPU for large runs, 1: no parallelism).",
+)
+def check(
+    paths: tuple[str, ...], rules: str | None, fmt: str, strict: bool, notes: bool, output: str | None, jobs: int
+) -> None:
+    """Validate and assess evidence files and folders (- for stdin); report what needs attention.
+
+    Folders are searched for *.yaml, *.yml and *.json; files that are not evidence files (no
+    `gradecli:` key) are skipped. A `.gradecli.yaml` in the current folder or above (up to the
+    repository root) sets include/exclude globs, the rule set, fail_on and per-code severities.
+
+    \b
+    Exit codes: 0 clean; 1 findings at failing severity (errors; with --strict, warnings too);
+    2 usage error or unreadable input.
+
+    \b
+    Examples:
+      gradecli check evidence/
+      gradecli check evidence/ --format github
+      gradecli check evidence/ --format junit --output report.xml
+    """
+    import os
+    import sys
+    import time
+    from pathlib import Path
+
+    from gradecli.check import formats
+    from gradecli.check.config import CheckConfig, find_config, load_config
+    from gradecli.check.discover import discover
+    from gradecli.check.run import FileResult, check_text
+    from gradecli.grade.ruleset import load_ruleset
+    from gradecli.problems import InputError
+
+    started = time.perf_counter()
+    try:
+        config_path = find_config(Path.cwd())
+        config = load_config(config_path) if config_path else CheckConfig()
+        base = config_path.parent if config_path else Path.cwd()
+        rules_ref = (
+            rules
+            or (str(base / config.rules) if config.rules and config.rules.endswith((".yaml", ".yml")) else config.rules)
+            or "default"
+        )
+        ruleset = load_ruleset(rules_ref)
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p.format(), err=True)
+        raise SystemExit(EXIT_INPUT) from None
+    files, missing = discover(paths, config, base)
+    for m in missing:
+        click.echo(f"gradecli: {m}: no such file or folder", err=True)
+    if missing:
+        raise SystemExit(EXIT_INPUT)
+    target = None
+    if output:
+        from gradecli.report.output import OutputError, check_target
+
+        try:
+            target = check_target(output, files)
+        except OutputError as exc:
+            click.echo(f"gradecli: {exc}", err=True)
+            raise SystemExit(EXIT_INPUT) from None
+    severities = dict(config.severity)
+    results: list[FileResult] = []
+    stdin_text = sys.stdin.read() if "-" in files else None
+    on_disk = [f for f in files if f != "-"]
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1) if len(on_disk) >= 200 else 1
+    progress = None
+    if sys.stderr.isatty() and len(files) > 20:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        progress = Progress(console=Console(stderr=True), transient=True)
+        task = progress.add_task("checking", total=len(files))
+        progress.start()
+    try:
+        if workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=_init_worker, initargs=(rules_ref, severities)
+            ) as pool:
+                for result in pool.map(_check_one, on_disk, chunksize=16):
+                    results.append(result)
+                    if progress:
+                        progress.advance(task)
+        else:
+            for f in on_disk:
+                results.append(check_text(f, None, ruleset, severities))
+                if progress:
+                    progress.advance(task)
+        if stdin_text is not None:
+            results.append(check_text("-", stdin_text, ruleset, severities))
+    finally:
+        if progress:
+            progress.stop()
+    failing = {"error", "warning"} if strict or config.fail_on == "warning" else {"error"}
+    all_findings = sorted(
+        (f for r in results for f in r.findings), key=lambda f: (f.file, f.line, f.col, f.code, f.message)
+    )
+    findings = [f for f in all_findings if notes or f.severity != "info"]
+    if not notes:
+        for r in results:
+            r.findings = [f for f in r.findings if f.severity != "info"]
+    if fmt == "text":
+        report = formats.text(findings)
+    elif fmt == "json":
+        report = formats.json_lines(findings)
+    elif fmt == "github":
+        report = formats.github(findings)
+    else:
+        report = formats.junit(results, failing)
+    if target is not None:
+        from gradecli.report.output import write_atomic
+
+        write_atomic(target, report.encode("utf-8"))
+    else:
+        click.echo(report, nl=False)
+    unreadable = [r for r in results if r.status == "unreadable"]
+    counts = {s: sum(1 for f in all_findings if f.severity == s) for s in ("error", "warning", "info")}
+    outcomes = sum(r.outcomes for r in results)
+    checked = sum(1 for r in results if r.status in ("valid", "invalid"))
+    skipped = sum(1 for r in results if r.status == "skipped")
+    invalid = sum(1 for r in results if r.status == "invalid")
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"gradecli check: {checked} file{'s' * (checked != 1)} ({invalid} invalid, {outcomes} outcomes), "
+        f"{skipped} skipped (not evidence files); {counts['error']} errors, {counts['warning']} warnings, "
+        f"{counts['info']} notes{'' if notes else ' (shown with --notes)'} in {seconds:.2f} s",
+        err=True,
+    )
+    if unreadable:
+        raise SystemExit(EXIT_INPUT)
+    raise SystemExit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)

@@ -1,0 +1,82 @@
+"""``gradecli diff OLD NEW`` and ``gradecli diff --git REV FILE``: what changed in a living review."""
+
+from __future__ import annotations
+
+import click
+
+from gradecli.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+
+
+def _git_show(rev: str, path: str) -> str:
+    import subprocess
+    from pathlib import Path
+
+    from gradecli.problems import InputError
+
+    p = Path(path)
+    try:
+        out = subprocess.run(
+            ["git", "show", f"{rev}:./{p.name}"],
+            cwd=p.parent if str(p.parent) else ".",
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InputError.single(path, f"cannot run git: {exc}") from None
+    if out.returncode != 0:
+        msg = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError.single(path, f"git show {rev}: {msg[-1] if msg else 'failed'}")
+    from gradecli.io.source import decode
+
+    return decode(out.stdout, f"{rev}:{path}")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="OLD NEW | FILE")
+@click.option("--git", "rev", default=None, metavar="REV", help="Compare FILE with its version at git revision REV.")
+@click.option("--rules", "rules", default=None, metavar="NAME|PATH", help="Rule set for both versions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--fail-on-change", is_flag=True, help="Exit 1 when any outcome's certainty changed.")
+def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, fail_on_change: bool) -> None:
+    """Show what changed between two versions of an evidence file, outcome by outcome: studies
+    added or removed, the effect and its CI, each domain's rating, and the certainty.
+
+    \b
+    Examples:
+      gradecli diff examples/living-review/v1.yaml examples/living-review/v2.yaml
+      gradecli diff --git HEAD~1 evidence/review.yaml --format markdown
+    """
+    import json
+
+    from gradecli import diff as differ
+    from gradecli.grade.engine import assess
+    from gradecli.grade.ruleset import load_ruleset
+    from gradecli.io.evidence import load_evidence_tree
+    from gradecli.problems import InputError
+
+    if rev is not None and len(files) != 1:
+        raise click.UsageError("with --git REV give one FILE")
+    if rev is None and len(files) != 2:
+        raise click.UsageError("give OLD and NEW, or --git REV FILE")
+    try:
+        if rev is not None:
+            old_name, new_name = f"{rev}:{files[0]}", files[0]
+            old_ev, _ = load_evidence_tree(old_name, _git_show(rev, files[0]))
+        else:
+            old_name, new_name = files
+            old_ev, _ = load_evidence_tree(old_name)
+        new_ev, _ = load_evidence_tree(new_name)
+        ruleset = load_ruleset(rules or new_ev.defaults.rules or "default")
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p.format(), err=True)
+        raise SystemExit(EXIT_INPUT) from None
+    entries = differ.diff(old_ev, assess(old_ev, ruleset), new_ev, assess(new_ev, ruleset))
+    if fmt == "json":
+        click.echo(json.dumps({"old": old_name, "new": new_name, "outcomes": entries}, indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(differ.markdown(entries, old_name, new_name), nl=False)
+    else:
+        click.echo(differ.text(entries), nl=False)
+    changed = any(e["certainty"]["changed"] for e in entries)  # type: ignore[index]
+    raise SystemExit(EXIT_FINDINGS if fail_on_change and changed else EXIT_OK)
