@@ -17,6 +17,7 @@ from gradecli.grade.assessment import Assessment
 from gradecli.report.sof import DEFINITIONS, build
 
 LEVEL_CLASS = {"HIGH": "high", "MODERATE": "moderate", "LOW": "low", "VERY LOW": "very-low"}
+MARK_CLASS = {"⊕": "on", "◯": "off"}  # ◯ is drawn larger than ⊕ in most fonts; .off evens them out
 _LABEL = re.compile(r"(^|· )(Population|Setting|Intervention|Comparison):")
 
 CSS = """
@@ -44,6 +45,7 @@ table.sof tbody th { font-weight: 400; }
 td.none { font-style: italic; color: var(--muted); }
 .symbols { display: block; font: 17px/1.2 "DejaVu Sans", "Segoe UI Symbol", "Apple Symbols", sans-serif;
   letter-spacing: 1px; white-space: nowrap; }
+.symbols .off { font-size: 0.8em; vertical-align: 0.06em; }
 .level { font-weight: 700; }
 .level.high { color: #1b5e20; } .level.moderate { color: #2e6b1f; }
 .level.low { color: #7a4f00; } .level.very-low { color: #a31515; } .level.none { color: var(--muted); }
@@ -138,7 +140,8 @@ def render(assessment: Assessment) -> str:
             ]
             continue
         level = LEVEL_CLASS.get(row.certainty_label, "none")
-        certainty = f'<span class="symbols" aria-hidden="true">{escape(row.certainty_symbol)}</span>'
+        marks = "".join(f'<span class="{MARK_CLASS.get(c, "on")}">{escape(c)}</span>' for c in row.certainty_symbol)
+        certainty = f'<span class="symbols" aria-hidden="true">{marks}</span>'
         certainty += f'<span class="level {level}">{escape(row.certainty_label)}</span>'
         if row.letters:
             links = ",".join(
