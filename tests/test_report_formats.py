@@ -311,3 +311,30 @@ def test_profile_and_compare_are_for_table_and_json_only() -> None:
         assert result.returncode == 2 and result.stderr.count("\n") == 1 and option[0] in result.stderr
     profile = run_cli("assess", "examples/bcg-vaccine-tuberculosis.yaml", "--profile", env={"COLUMNS": "200"})
     assert profile.returncode == 0 and "Risk of bias" in profile.stdout
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_html_text_colours_have_enough_contrast() -> None:
+    from gradecli.report.html import CSS
+
+    pairs = [  # (text, background) as used in the style sheet
+        ("#1b1f24", "#ffffff"),  # body text
+        ("#1b1f24", "#e4ebf2"),  # column headers
+        ("#4a5561", "#ffffff"),  # details, notes
+        ("#ffffff", "#0b3a63"),  # title band
+        ("#d6e4f0", "#0b3a63"),  # "Summary of findings" above the title
+        ("#1b5e20", "#ffffff"),  # HIGH
+        ("#2e6b1f", "#ffffff"),  # MODERATE
+        ("#7a4f00", "#ffffff"),  # LOW
+        ("#a31515", "#ffffff"),  # VERY LOW
+    ]
+    for text, background in pairs:
+        for colour in (text, background):
+            assert colour in CSS or colour == "#ffffff", colour
+        high, low = sorted((_luminance(text), _luminance(background)), reverse=True)
+        assert (high + 0.05) / (low + 0.05) >= 4.5, (text, background)  # WCAG 2 AA, normal text
