@@ -133,7 +133,7 @@ def build_batches(rows: list[dict], skipped: Counter) -> list[tuple[object, list
         problems = check_evidence(ev)
         if problems:
             bad_at: dict[int, str] = {}
-            for loc, msg in problems:
+            for loc, msg, _code in problems:
                 bad_at.setdefault(int(loc[1]), _reason(msg))
             for reason in bad_at.values():
                 skipped[f"refused by the format: {reason}"] += 1

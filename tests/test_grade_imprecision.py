@@ -57,7 +57,7 @@ def test_absolute_scale_is_used_when_assumed_risk_and_mid_exist():
 def test_mid_without_assumed_risk_falls_back_to_the_relative_scale():
     d = imp(summary_outcome(0.9, (0.85, 0.95), participants=10_000, thresholds={"mid": 20}))
     assert d.rating.value == "not_serious"
-    assert "ratio 0.80 or 1.25" in d.proposal.threshold
+    assert "ratio 0.75 or 1.25" in d.proposal.threshold  # GRADE 6's rough guide, as written
 
 
 # --- relative scale (no assumed risk) -------------------------------------------------------------
@@ -67,10 +67,11 @@ def test_mid_without_assumed_risk_falls_back_to_the_relative_scale():
     ("ci", "default", "strict"),
     [
         ((0.85, 0.95), "not_serious", "not_serious"),  # no crossing
-        ((0.80, 0.95), "not_serious", "not_serious"),  # touching 0.80 is not crossing it
-        ((0.79, 0.95), "not_serious", "serious"),  # one crossing: flagged by default, rated down by strict
+        ((0.78, 0.95), "not_serious", "not_serious"),  # 0.78: above GRADE 6's 0.75 (not the log-symmetric 0.80)
+        ((0.75, 0.95), "not_serious", "not_serious"),  # touching 0.75 is not crossing it
+        ((0.74, 0.95), "not_serious", "serious"),  # one crossing: flagged by default, rated down by strict
         ((0.90, 1.30), "not_serious", "serious"),  # one crossing, on the harm side
-        ((0.79, 1.26), "very_serious", "very_serious"),  # spans both 0.8 and 1.25
+        ((0.74, 1.26), "very_serious", "very_serious"),  # spans both 0.75 and 1.25
     ],
 )
 def test_relative_crossings_default_vs_strict(ci, default, strict):
@@ -78,7 +79,7 @@ def test_relative_crossings_default_vs_strict(ci, default, strict):
     d = imp(out)
     s = imp(out, "strict")
     assert (d.rating.value, s.rating.value) == (default, strict)
-    if ci[0] < 0.8 or ci[1] > 1.25:
+    if ci[0] < 0.75 or ci[1] > 1.25:
         assert d.proposal.rule == "IMP-RELATIVE"
         assert s.proposal.rule == "IMP-RELATIVE"
     if default == "not_serious" and d.proposal.rule == "IMP-RELATIVE":
@@ -103,7 +104,7 @@ def test_any_effect_target_makes_the_null_a_threshold():
 
 
 def test_hazard_ratio_summary_is_judged_on_the_relative_scale():
-    out = summary_outcome(0.95, (0.75, 1.3), participants=2000, type="generic", measure="HR")
+    out = summary_outcome(0.95, (0.74, 1.3), participants=2000, type="generic", measure="HR")
     d = imp(out)
     assert d.rating.value == "very_serious" and d.proposal.rule == "IMP-RELATIVE"
 

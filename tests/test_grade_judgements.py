@@ -192,8 +192,12 @@ def test_certainty_override_equal_to_the_computed_level_adds_no_footnote():
 NRSI = [{"id": "N1", "design": "nrsi"}, {"id": "N2", "design": "nrsi"}]
 
 
+ROB_JUDGED = {"risk_of_bias": {"rating": "not_serious", "reason": "Reviewer: well-conducted cohorts."}}
+
+
 def large(ci, participants=1000, studies=NRSI, **kw):
     est = round((ci[0] * ci[1]) ** 0.5, 4)
+    kw.setdefault("judgements", ROB_JUDGED)
     oa = assess_one(summary_outcome(est, ci, participants=participants, **kw), studies)
     return oa, up(oa, "large_effect")
 
@@ -218,6 +222,14 @@ def test_large_effect_levels_for_low_start(ci, levels, final):
     assert oa.computed_certainty.value == final
     if levels:
         assert "UP-LARGE" in u.footnote and f"{ci[0]:.2f} to {ci[1]:.2f}" in u.footnote
+
+
+def test_large_effect_not_applied_while_risk_of_bias_is_not_assessed():
+    oa, u = large((2.5, 6.0), judgements={})
+    assert oa.points == 0 and "risk_of_bias" in oa.not_assessed
+    assert u.proposed_levels == 1 and u.levels == 0
+    assert any("not applied: risk of bias not assessed" in f for f in u.facts)
+    assert oa.computed_certainty.value == "low"
 
 
 def test_large_effect_not_applied_after_a_downgrade():

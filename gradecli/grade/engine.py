@@ -144,9 +144,14 @@ def _domain(ctx: OutcomeContext, name: str, rules: RuleSet, scale: Scale | None)
     )
 
 
-def _upgrades(ctx: OutcomeContext, rules: RuleSet, start: Certainty, points: int) -> list[UpgradeAssessment]:
+def _upgrades(
+    ctx: OutcomeContext, rules: RuleSet, start: Certainty, points: int, domains: list[DomainAssessment]
+) -> list[UpgradeAssessment]:
     out = []
     allowed = points == 0 or not rules.upgrades.only_without_downgrades
+    # no automatic rating up while risk of bias or imprecision is unknown: "no reason to rate down"
+    # cannot be claimed for a domain nobody assessed
+    unknown = [d.domain for d in domains if d.status == "not_assessed" and d.domain in {"risk_of_bias", "imprecision"}]
     for name in ("large_effect", "dose_response", "residual_confounding"):
         proposed, facts, rule = 0, [], None
         if name == "large_effect" and start is Certainty.low:
@@ -163,6 +168,9 @@ def _upgrades(ctx: OutcomeContext, rules: RuleSet, start: Certainty, points: int
             levels, status, reason = proposed, "proposed" if rule else "not_assessed", None
         if not allowed and levels and judged is None:
             facts = [*facts, "not applied: the evidence was rated down (rulebook R2.2)"]
+            levels = 0
+        elif unknown and levels and judged is None:
+            facts = [*facts, f"not applied: {', '.join(DOMAIN_NAMES[d] for d in unknown)} not assessed"]
             levels = 0
         note = None
         if levels:
@@ -209,7 +217,7 @@ def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None
     if not low or len(low) == len(cats):
         return None
     rows = [r for r in ctx.outcome.data or [] if r.study in low]
-    sub = Outcome.model_validate({**ctx.outcome.model_dump(exclude={"data"}), "data": [r.model_dump() for r in rows]})
+    sub = ctx.outcome.model_copy(update={"data": rows})
     sub_ctx = build_context(ctx.evidence, sub)
     e = sub_ctx.effect
     if e is None or e.estimate is None:
@@ -252,7 +260,7 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     start, start_reason = start_level(ctx)
     domains = [_domain(ctx, name, rules, scale) for name in DOMAINS]
     points = sum(d.levels for d in domains)
-    ups = _upgrades(ctx, rules, start, points)
+    ups = _upgrades(ctx, rules, start, points, domains)
     up = sum(u.levels for u in ups)
     computed = _convert(rules, start, points, up)
     final, final_reason = computed, None

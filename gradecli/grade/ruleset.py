@@ -56,6 +56,7 @@ class ImprecisionRules(_Section):
 
     method: Literal["thresholds", "participant_bands"] = "thresholds"
     relative_threshold: Annotated[float, Field(gt=1)] = 1.25
+    relative_threshold_low: Annotated[float, Field(gt=0, lt=1)] | None = 0.75
     relative_single_crossing: Literal["not_serious", "serious"] = "not_serious"
     smd_threshold: Annotated[float, Field(gt=0)] = 0.5
     sparse_participants: Annotated[int, Field(ge=0)] | None = 100

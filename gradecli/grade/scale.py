@@ -7,7 +7,8 @@ zone, or the null when the target is "any effect". Which scale:
   absolute threshold (``thresholds.mid`` per ``per`` people): the risk difference per 1000, from the
   relative effect and the assumed risk by the rulebook's R10.4 formulas (GRADEpro);
 * **relative** — ratio measures otherwise: log ratio against ±log(threshold), the threshold being
-  ``thresholds.relative`` or the rule set's ``relative_threshold`` (GRADE 6: 0.75/1.25);
+  ``thresholds.relative`` (symmetric: 1/r and r) or the rule set's ``relative_threshold_low`` and
+  ``relative_threshold`` (GRADE 6's rough guide: 0.75 and 1.25);
 * **difference** — MD, SMD, RD and generic estimates against ``thresholds.mid`` (SMD falls back to
   the rule set's ``smd_threshold``); with no threshold, only the null (or nothing) is a boundary.
 """
@@ -88,9 +89,14 @@ def judging_scale(ctx: OutcomeContext, rules: RuleSet) -> Scale | None:
     if ratio:
         given = t.relative if t and t.relative else None
         r = given or rules.imprecision.relative_threshold
-        bounds = sorted({-math.log(r), math.log(r), *((0.0,) if any_effect else ())})
-        note = f"ratio {1 / r:.2f} or {r:.2f}"
-        default = None if given else f"the rule set's relative threshold ({1 / r:.2f} / {r:.2f}, GRADE 6)"
+        low = (
+            1 / r
+            if given or rules.imprecision.relative_threshold_low is None
+            else rules.imprecision.relative_threshold_low
+        )
+        bounds = sorted({math.log(low), math.log(r), *((0.0,) if any_effect else ())})
+        note = f"ratio {low:.2f} or {r:.2f}"
+        default = None if given else f"the rule set's relative thresholds ({low:.2f} / {r:.2f}, GRADE 6)"
         return Scale("relative", tuple(bounds), "ratio", per, None, note, default)
     if measure is Measure.SMD and not steps:
         s = rules.imprecision.smd_threshold

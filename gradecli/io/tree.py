@@ -31,7 +31,7 @@ from yaml.resolver import BaseResolver
 from gradecli.problems import InputError, Problem, format_path
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python parser where it is missing
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -45,6 +45,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
             Parser.__init__(self)
             Composer.__init__(self)
 
+
+LIBYAML = _Parser.__module__.startswith("yaml.cyaml") or _Parser.__module__.startswith("yaml._yaml")
+"""True when the fast C parser (libyaml) is in use."""
 
 MAX_VALUES = 1_000_000
 """Most values one document may hold."""
@@ -65,23 +68,42 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_RE = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_NUMBER_START = frozenset("-+.0123456789")
+
+
 class _Core12Resolver(BaseResolver):
-    """Implicit tags of the YAML 1.2 core schema (plus ``<<`` merge keys)."""
+    """Implicit tags of the YAML 1.2 core schema (plus ``<<`` merge keys), resolved in one fast
+    function: the parser calls it for every node, so it matters for `check` over many files."""
 
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
 
-_Core12Resolver.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in [
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        _FLOAT,
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+.0123456789"),
-    ),
-    (_MERGE, r"^<<$", ["<"]),
-]:
-    _Core12Resolver.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return _NULL
+                first = value[0]
+                if first in "tTfF" and value in _BOOLS:
+                    return _BOOL
+                if first in _NUMBER_START:
+                    if _INT_RE.match(value):
+                        return _INT
+                    if _FLOAT_RE.match(value):
+                        return _FLOAT
+                if value == "<<":
+                    return _MERGE
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 class _NodeLoader(_Parser, _Core12Resolver):  # type: ignore[misc, valid-type]

@@ -237,6 +237,12 @@ def _row_kind(value: Any) -> str | None:
         return {DichotomousRow: "dichotomous", ContinuousRow: "continuous", GenericRow: "generic"}.get(type(value))
     if not isinstance(value, dict):
         return None
+    if "events_t" in value or "events_c" in value:  # fast paths for well-formed rows
+        return "dichotomous"
+    if "mean_t" in value or "mean_c" in value:
+        return "continuous"
+    if "yi" in value or "estimate" in value:
+        return "generic"
     keys = [str(k) for k in value]
     for kind, prefixes in _ROW_KEYS.items():
         if any(k.startswith(p) for k in keys for p in prefixes):
