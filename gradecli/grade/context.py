@@ -47,6 +47,7 @@ class OutcomeContext:
     row_labels: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)  # study id -> share (0-1)
     row_effects: list[EffectView] = field(default_factory=list)
+    row_yisei: list[tuple[float, float] | None] = field(default_factory=list)  # analysis scale, per row
     control_risk: float | None = None
     control_risk_source: str | None = None
     i2: float | None = None
@@ -95,13 +96,13 @@ def row_label(row: DichotomousRow | ContinuousRow | GenericRow) -> str:
     return f"{row.study} ({row.label})" if row.label else row.study
 
 
-def build_context(evidence: Evidence, outcome: Outcome) -> OutcomeContext:
+def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True) -> OutcomeContext:
     measure = outcome.effective_measure
     ctx = OutcomeContext(evidence, outcome, measure, effective_analysis(evidence, outcome, measure))
     if outcome.form == "summary":
         _from_summary(ctx)
     elif outcome.form == "studies":
-        _from_rows(ctx)
+        _from_rows(ctx, egger)
     if outcome.assumed_risk:
         ctx.control_risk = outcome.assumed_risk[0].value
         label = outcome.assumed_risk[0].source or "assumed risk given in the file"
@@ -136,7 +137,7 @@ def _participants(row: DichotomousRow | ContinuousRow | GenericRow) -> int | Non
     return row.n_t + row.n_c
 
 
-def _from_rows(ctx: OutcomeContext) -> None:
+def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
     from gradecli.stats import NotEstimableError, meta_analysis
 
     rows = ctx.outcome.data or []
@@ -150,10 +151,11 @@ def _from_rows(ctx: OutcomeContext) -> None:
         ctx.control_risk = statistics.median(risks)
         n = len(risks)
         ctx.control_risk_source = f"median control-group risk ({n} stud{'y' if n == 1 else 'ies'})"
-    ctx.row_effects = [_row_effect(r, ctx.measure) for r in rows]
+    ctx.row_yisei = _rows_yi_sei(rows, ctx.row_labels, ctx.measure)
+    ctx.row_effects = [_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
     try:
         data = _stats_data(rows, ctx)
-        pooled = meta_analysis(data, _stats_analysis(ctx))
+        pooled = meta_analysis(data, _stats_analysis(ctx, egger=egger))
     except NotEstimableError as exc:
         ctx.not_estimable = str(exc)
         return
@@ -180,7 +182,7 @@ def _exp(x: float | None) -> float | None:
     return math.exp(min(x, 700.0))
 
 
-def _stats_analysis(ctx: OutcomeContext):  # -> gradecli.stats.Analysis
+def _stats_analysis(ctx: OutcomeContext, egger: bool = True):  # -> gradecli.stats.Analysis
     from gradecli.stats import Analysis as StatsAnalysis
 
     a = ctx.analysis
@@ -193,6 +195,7 @@ def _stats_analysis(ctx: OutcomeContext):  # -> gradecli.stats.Analysis
         method=a.method.value,
         hksj=bool(a.hksj) and a.model is Model.random,
         prediction=str(a.prediction_interval.value if a.prediction_interval else "metafor"),
+        egger=egger,
     )
 
 
@@ -271,11 +274,53 @@ def row_yi_sei(row: object, measure: Measure) -> tuple[float, float] | None:
     return eff.yi[0], math.sqrt(eff.vi[0])
 
 
-def _row_effect(row: object, measure: Measure) -> EffectView:
+def _rows_yi_sei(rows: list, labels: list[str], measure: Measure) -> list[tuple[float, float] | None]:
+    """Every row's estimate and SE on the analysis scale, in one call where the rows share a form."""
+    from gradecli.stats.effects import METAFOR_CC, binary_effects, continuous_effects
+
     try:
-        ysei = row_yi_sei(row, measure)
+        if (
+            rows
+            and measure in (Measure.RR, Measure.OR, Measure.RD)
+            and all(isinstance(r, DichotomousRow) for r in rows)
+        ):
+            eff = binary_effects(
+                labels,
+                [r.events_t for r in rows],
+                [r.n_t for r in rows],
+                [r.events_c for r in rows],
+                [r.n_c for r in rows],
+                measure.value,
+                METAFOR_CC,
+            )
+        elif rows and measure in (Measure.MD, Measure.SMD) and all(isinstance(r, ContinuousRow) for r in rows):
+            eff = continuous_effects(
+                labels,
+                [r.mean_t for r in rows],
+                [r.sd_t for r in rows],
+                [r.n_t for r in rows],
+                [r.mean_c for r in rows],
+                [r.sd_c for r in rows],
+                [r.n_c for r in rows],
+                measure.value,
+            )
+        else:
+            eff = None
     except ValueError:
-        ysei = None
+        eff = None
+    if eff is not None:
+        found = {label: (y, math.sqrt(v)) for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True)}
+        return [found.get(label) for label in labels]
+    out: list[tuple[float, float] | None] = []
+    for row in rows:
+        try:
+            out.append(row_yi_sei(row, measure))
+        except ValueError:
+            out.append(None)
+    return out
+
+
+def _view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
     if ysei is None:
         return EffectView(measure, None, None, None)
     y, se = ysei

@@ -218,7 +218,7 @@ def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None
         return None
     rows = [r for r in ctx.outcome.data or [] if r.study in low]
     sub = ctx.outcome.model_copy(update={"data": rows})
-    sub_ctx = build_context(ctx.evidence, sub)
+    sub_ctx = build_context(ctx.evidence, sub, egger=False)
     e = sub_ctx.effect
     if e is None or e.estimate is None:
         return Sensitivity(

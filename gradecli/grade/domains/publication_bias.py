@@ -28,16 +28,7 @@ RULES = {
 
 def _small_study_slope(ctx: OutcomeContext) -> float | None:
     """Sign of the weighted regression of study estimates on their standard errors."""
-    from gradecli.grade.context import row_yi_sei
-
-    pairs = []
-    for row in ctx.outcome.data or []:
-        try:
-            ys = row_yi_sei(row, ctx.measure)
-        except ValueError:
-            ys = None
-        if ys is not None:
-            pairs.append(ys)
+    pairs = [ys for ys in ctx.row_yisei if ys is not None]
     if len(pairs) < 3:
         return None
     w = [1 / (s * s) for _, s in pairs]
