@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("gradecli.commands.rules", "rules", "List the GRADE rules and rule sets; show one."),
     "check": ("gradecli.commands.check", "check", "Validate and assess files and folders for CI."),
     "diff": ("gradecli.commands.diff", "diff", "Show what changed between two versions of an evidence file."),
+    "import": ("gradecli.commands.importer", "import_group", "Import RevMan 5, robvis, CSV or RevMan data packages."),
+    "export": ("gradecli.commands.exporter", "export_group", "Export risk-of-bias tables for robvis."),
+    "plot": ("gradecli.commands.plot", "plot", "Draw forest and risk-of-bias plots (needs gradecli[plots])."),
+    "report": ("gradecli.commands.report", "report", "Write one self-contained HTML report with plots."),
 }
 
 
