@@ -21,7 +21,7 @@ def test_assess_json_is_valid_deterministic_and_has_no_colour() -> None:
     short = rows["pain-short"]
     imprecision = next(d for d in short["domains"] if d["domain"] == "imprecision")
     assert imprecision["proposal"]["rule"] == "IMP-CROSS"
-    assert "-15.5 to 4.87" in imprecision["footnote"]
+    assert "−15.5 to 4.87" in imprecision["footnote"]  # a true minus sign, as in the table
     assert "includes both an important benefit and a trivial effect" in imprecision["footnote"]
     assert short["certainty"] == "low"  # reviewer's risk of bias (−1) + imprecision (−1)
 

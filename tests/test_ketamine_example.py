@@ -35,7 +35,7 @@ def test_reviewer_judgments_are_marked_and_proposals_kept() -> None:
     assert imprecision["status"] == "overridden"
     assert imprecision["proposal"]["rating"] == "serious"  # gradecli's own proposal survives
     assert imprecision["rating"] == "very_serious"
-    assert imprecision["reviewer_reason"].startswith("Reviewer's judgment for this example")
+    assert imprecision["reviewer_reason"].startswith("Not from the review; entered for this example")
     indirectness = {d["domain"]: d for d in rows["pain-short"]["domains"]}["indirectness"]
     assert indirectness["status"] == "judged"
     assert "inconsistency" in rows["pain-short"]["not_assessed"]

@@ -66,7 +66,7 @@ class Scale:
             return f"{abs(v):.0f} {'more' if v >= 0 else 'fewer'} per {self.per:,}"
         if self.kind == "relative":
             return f"{math.exp(v):.2f}"
-        return f"{v:.3g}"
+        return f"{v:.3g}".replace("-", "−")  # a true minus sign, as in the table cells
 
     def show_interval(self, lo: float, hi: float) -> str:
         if self.kind == "absolute":
