@@ -225,9 +225,10 @@ def _check_interval(estimate: float, ci: tuple[float, float], loc: Loc, measure:
             return
     if lo > hi:
         yield (*loc, "ci"), f"lower limit {lo:g} is above upper limit {hi:g}"
-    elif lo == hi:
+        return
+    if lo == hi:
         yield (*loc, "ci"), f"the interval has no width ({lo:g} to {hi:g})"
-    elif not lo <= estimate <= hi:
+    if not lo <= estimate <= hi:
         yield (*loc, "estimate"), f"estimate {estimate:g} lies outside its CI ({lo:g} to {hi:g})", "GC301"
 
 
