@@ -51,7 +51,23 @@ FORMATS = ("table", "json", "markdown", "html", "csv")
     metavar="PATH",
     help="Write the report to PATH (atomically: all or nothing) instead of standard output; '-' is standard output.",
 )
-def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile: bool, output: str | None) -> None:
+@click.option("--outcome", "outcome_id", default=None, metavar="ID", help="Only this outcome.")
+@click.option(
+    "--detail",
+    is_flag=True,
+    help="After the table, each outcome's text forest plot (thresholds marked) and its domain ratings with "
+    "their reasons (table only).",
+)
+def assess(
+    file: str,
+    rules: str | None,
+    compare: str | None,
+    fmt: str,
+    profile: bool,
+    output: str | None,
+    outcome_id: str | None = None,
+    detail: bool = False,
+) -> None:
     """Propose a GRADE rating for every domain of every outcome, show the reasons, and derive
     the certainty (the reviewer's judgments in the file take precedence).
 
@@ -61,6 +77,7 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile:
       gradecli assess review.yaml --format json | jq '.outcomes[].certainty'
       gradecli assess review.yaml --format html --output sof.html
       gradecli assess review.yaml --rules default --compare pollock-2016
+      gradecli assess examples/bcg-vaccine-tuberculosis.yaml --outcome tuberculosis --detail
     """
     from gradecli.grade.engine import assess as run
     from gradecli.grade.ruleset import load_ruleset
@@ -71,6 +88,8 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile:
     if fmt in ("markdown", "html", "csv") and (profile or compare):
         option = "--profile" if profile else "--compare"
         _fail(f"{option} works with --format table or json, not {fmt}")
+    if detail and fmt != "table":
+        _fail(f"--detail works with --format table, not {fmt}")
     target = None
     if output not in (None, "-"):
         try:
@@ -85,14 +104,30 @@ def assess(file: str, rules: str | None, compare: str | None, fmt: str, profile:
         for p in exc.problems:
             click.echo(p.format(), err=True)
         raise SystemExit(EXIT_INPUT) from None
+    if outcome_id is not None:
+        ids = [o.id for o in evidence.outcomes]
+        if outcome_id not in ids:
+            _fail(f"{file}: no outcome {outcome_id!r} (one of: {', '.join(ids)})")
+        evidence = evidence.model_copy(update={"outcomes": [o for o in evidence.outcomes if o.id == outcome_id]})
     result = run(evidence, ruleset)
     other_result = run(evidence, other) if other else None
     if fmt == "table" and target is None:
         from rich.console import Console
 
-        _table(result, other_result, profile, Console(highlight=False))
+        console = Console(highlight=False)
+        _table(result, other_result, profile, console)
+        if detail:
+            _detail(evidence, result, ruleset, console)
         return
     text = _render(fmt, result, other_result, profile)
+    if detail:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        _detail(evidence, result, ruleset, Console(file=buffer, highlight=False, color_system=None))
+        text += buffer.getvalue()
     if target is None:
         click.echo(text, nl=False)
         return
@@ -150,3 +185,44 @@ def _table(result: Assessment, other_result: Assessment | None, profile: bool, c
 
         console.print()
         console.print(render_text(result, other_result), highlight=False, markup=False)
+
+
+def _detail(evidence, result: Assessment, ruleset, console: Console) -> None:  # type: ignore[no-untyped-def]
+    """Per outcome: the text forest plot and every domain's rating with its reason."""
+    from rich.text import Text
+
+    from gradecli.grade.assessment import DOMAIN_NAMES
+    from gradecli.plots.data import PlotDataError, forest_data
+    from gradecli.report.forest_text import forest_notes, forest_table
+
+    by_id = {o.id: o for o in evidence.outcomes}
+    for oa in result.outcomes:
+        console.print()
+        console.print(Text(f"{oa.name} [{oa.id}]", style="bold"))
+        outcome = by_id.get(oa.id)
+        if outcome is not None and outcome.form == "studies":
+            try:
+                data = forest_data(evidence, outcome, ruleset)
+            except PlotDataError:
+                data = None
+            if data is not None:
+                console.print(forest_table(data, min(console.width, 120)))
+                for line in forest_notes(data):
+                    console.print(Text(line, style="dim"))
+        elif outcome is not None:
+            console.print(Text("No per-study data: no forest plot.", style="dim"))
+        for d in oa.domains:
+            rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
+            line = Text(f"  {DOMAIN_NAMES.get(d.domain, d.domain)}: ", style="bold")
+            line.append(rating + (f" ({d.status})" if d.status != "proposed" else ""))
+            if d.proposal.rule:
+                line.append(f" [{d.proposal.rule}]", style="dim")
+            why = d.reviewer_reason or d.proposal.explanation
+            if why:
+                line.append(f" — {why}")
+            console.print(line)
+        for u in oa.upgrades:
+            if u.levels or u.proposed_levels:
+                console.print(Text(f"  {DOMAIN_NAMES.get(u.domain, u.domain)}: +{u.levels} ({u.status})"))
+        if oa.certainty is not None:
+            console.print(Text(f"  certainty: {oa.certainty.value.replace('_', ' ')}", style="bold"))

@@ -161,6 +161,7 @@ def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
         "100.0",
     )
     console.print(table)
+    _print_forest(result, console)
     p = "-" if result.pval is None else f"{result.pval:.3g}"
     stat = "-" if result.stat is None else f"{result.stat:.2f}"
     console.print(
@@ -178,3 +179,48 @@ def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
         console.print(f"dropped: {d.study}: {d.reason}")
     for w in result.warnings:
         console.print(f"warning: {w}")
+
+
+def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
+    """The text forest plot under the table (gradecli.report.forest_text)."""
+    import math
+
+    from gradecli.plots.data import MEASURE_NAMES, ForestData, ForestRow
+    from gradecli.report.forest_text import forest_table
+
+    ratio = result.is_ratio
+
+    def nat(x: float | None) -> float | None:
+        if x is None:
+            return None
+        return math.exp(min(x, 700.0)) if ratio else x
+
+    eff = result.effects
+    study: dict[str, tuple[float, float]] = {}
+    if eff is not None:
+        for label, yi, vi in zip(eff.labels, eff.yi, eff.vi, strict=True):
+            study[label] = (yi, math.sqrt(vi))
+    rows = []
+    for label, w in result.weights:
+        yi_se = study.get(label)
+        if yi_se is None:
+            rows.append(ForestRow(label, label, None, None, None, w / 100.0, (), ()))
+            continue
+        yi, se = yi_se
+        z = 1.959963984540054 * se
+        rows.append(ForestRow(label, label, nat(yi), nat(yi - z), nat(yi + z), w / 100.0, (), ()))
+    if not rows:
+        return
+    data = ForestData(
+        outcome_id="",
+        outcome_name="",
+        measure=result.measure,
+        measure_name=MEASURE_NAMES.get(result.measure, result.measure),
+        log_scale=ratio,
+        null=1.0 if ratio else 0.0,
+        rows=rows,
+        pooled=(nat(result.estimate), nat(result.ci_lb), nat(result.ci_ub)) if result.estimate is not None else None,
+        prediction=(nat(result.pi_lb), nat(result.pi_ub)) if result.pi_lb is not None and result.k > 2 else None,
+        favours=("", ""),
+    )
+    console.print(forest_table(data, min(console.width, 100)))

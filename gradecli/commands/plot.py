@@ -1,0 +1,202 @@
+"""``gradecli plot forest|rob FILE -o IMAGE``: forest plots and risk-of-bias figures as SVG or PNG.
+
+matplotlib (``pip install 'gradecli[plots]'``) is imported only when a plot is drawn; without it
+the command says how to install it and exits 2.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NoReturn
+
+import click
+
+from gradecli.cli import EXIT_INPUT
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|px|cm)?\s*$")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"gradecli plot: {message}", err=True)
+    raise SystemExit(EXIT_INPUT)
+
+
+def parse_size(value: str | None, dpi: float, option: str) -> float | None:
+    """A size in inches from '8', '8in', '20cm' or '800px' (pixels at --dpi)."""
+    if value is None:
+        return None
+    m = _SIZE.match(value)
+    if not m or float(m.group(1)) <= 0:
+        _fail(f"{option} {value!r}: give a positive size in inches (8, 8in), centimetres (20cm) or pixels (800px)")
+    number, unit = float(m.group(1)), m.group(2) or "in"
+    inches = number / dpi if unit == "px" else number / 2.54 if unit == "cm" else number
+    if not 0.5 <= inches <= 200:
+        _fail(f"{option} {value!r}: between half an inch and 200 inches, please")
+    return inches
+
+
+def _format(output: str) -> str:
+    suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+    if suffix not in ("svg", "png"):
+        _fail(f"-o {output}: the file name must end in .svg or .png (the format comes from the suffix)")
+    return suffix
+
+
+_OPTIONS = [
+    click.option(
+        "--output",
+        "-o",
+        "output",
+        required=True,
+        metavar="IMAGE.svg|IMAGE.png",
+        help="Where to write the image; the format comes from the suffix.",
+    ),
+    click.option(
+        "--width",
+        default=None,
+        metavar="SIZE",
+        help="Width: inches (8), cm (20cm) or pixels (800px). Default: from the content.",
+    ),
+    click.option("--height", default=None, metavar="SIZE", help="Height, as --width. Default: from the content."),
+    click.option(
+        "--dpi",
+        default=100.0,
+        show_default=True,
+        type=click.FloatRange(10, 1200),
+        help="Resolution of a PNG (pixels per inch); a PNG is width × dpi pixels wide.",
+    ),
+]
+
+
+def _with_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed(_OPTIONS):
+        f = option(f)
+    return f
+
+
+@click.group("plot", context_settings={"help_option_names": ["-h", "--help"]})
+def plot() -> None:
+    """Draw forest plots and risk-of-bias figures (SVG or PNG; needs gradecli[plots]).
+
+    \b
+    Examples:
+      gradecli plot forest examples/bcg-vaccine-tuberculosis.yaml --outcome tuberculosis -o forest.svg
+      gradecli plot rob examples/bcg-vaccine-tuberculosis.yaml -o rob.png --width 8 --dpi 200
+    """
+
+
+def _load(file: str, output: str):  # type: ignore[no-untyped-def]
+    from gradecli.io.evidence import load_evidence
+    from gradecli.plots import PlotsUnavailable, require_matplotlib
+    from gradecli.problems import InputError
+    from gradecli.report.output import OutputError, check_target
+
+    try:
+        require_matplotlib()
+    except PlotsUnavailable as exc:
+        _fail(str(exc))
+    try:
+        target = check_target(output, [file])
+    except OutputError as exc:
+        _fail(str(exc))
+    try:
+        evidence = load_evidence(file)
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p.format(), err=True)
+        raise SystemExit(EXIT_INPUT) from None
+    return evidence, target
+
+
+def _outcome(evidence, outcome_id: str | None, file: str):  # type: ignore[no-untyped-def]
+    ids = [o.id for o in evidence.outcomes]
+    if outcome_id is None:
+        with_rows = [o for o in evidence.outcomes if o.form == "studies"]
+        if len(with_rows) == 1:
+            return with_rows[0]
+        _fail(f"{file}: give --outcome ID (one of: {', '.join(ids)})")
+    for o in evidence.outcomes:
+        if o.id == outcome_id:
+            return o
+    _fail(f"{file}: no outcome {outcome_id!r} (one of: {', '.join(ids)})")
+
+
+def _write(fig, target, output: str, fmt: str, dpi: float) -> None:  # type: ignore[no-untyped-def]
+    from gradecli.plots.output import figure_bytes
+    from gradecli.report.output import write_atomic
+
+    data = figure_bytes(fig, fmt, dpi)
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        _fail(f"-o {output}: cannot write: {exc.strerror or exc}")
+    click.echo(f"gradecli: wrote {fmt} to {output}", err=True)
+
+
+@plot.command("forest")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--outcome",
+    "outcome_id",
+    default=None,
+    metavar="ID",
+    help="The outcome to draw (may be left out when only one outcome has per-study data).",
+)
+@_with_options
+def forest(file: str, outcome_id: str | None, output: str, width: str | None, height: str | None, dpi: float) -> None:
+    """The forest plot of one outcome: studies, pooled diamond, prediction interval, thresholds, risk of bias."""
+    fmt = _format(output)
+    evidence, target = _load(file, output)
+    outcome = _outcome(evidence, outcome_id, file)
+    from gradecli.grade.ruleset import load_ruleset
+    from gradecli.plots.data import PlotDataError, forest_data
+    from gradecli.plots.forest import forest_figure
+    from gradecli.problems import InputError
+
+    try:
+        rules = load_ruleset(evidence.defaults.rules or "default")
+        data = forest_data(evidence, outcome, rules)
+    except PlotDataError as exc:
+        _fail(str(exc))
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p.format(), err=True)
+        raise SystemExit(EXIT_INPUT) from None
+    fig = forest_figure(data, parse_size(width, dpi, "--width"), parse_size(height, dpi, "--height"))
+    _write(fig, target, output, fmt, dpi)
+
+
+@plot.command("rob")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--outcome",
+    "outcome_id",
+    default=None,
+    metavar="ID",
+    help="Only this outcome's studies, with its per-outcome judgments; bars weighted by its analysis.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(("both", "traffic-light", "summary")),
+    default="both",
+    show_default=True,
+    help="Traffic-light plot (study × domain), summary bars, or both.",
+)
+@_with_options
+def rob(
+    file: str, outcome_id: str | None, kind: str, output: str, width: str | None, height: str | None, dpi: float
+) -> None:
+    """Risk-of-bias traffic-light plot and summary bars (RoB 2, ROBINS-I, RoB 1), robvis colours."""
+    fmt = _format(output)
+    evidence, target = _load(file, output)
+    outcome = _outcome(evidence, outcome_id, file) if outcome_id is not None else None
+    from gradecli.plots.data import PlotDataError, rob_data
+    from gradecli.plots.rob import rob_figure
+
+    try:
+        fig = rob_figure(
+            rob_data(evidence, outcome), kind, parse_size(width, dpi, "--width"), parse_size(height, dpi, "--height")
+        )
+    except PlotDataError as exc:
+        _fail(str(exc))
+    _write(fig, target, output, fmt, dpi)
