@@ -35,13 +35,22 @@ def main() -> None:
         ("python -c 'import click, pydantic, rich.console'", [py, "-c", "import click, pydantic, rich.console"]),
         ("gradecli --version", [py, "-m", "gradecli", "--version"]),
         (f"gradecli validate examples/{EXAMPLE.name}", [py, "-m", "gradecli", "validate", str(EXAMPLE)]),
+        (f"gradecli assess examples/{EXAMPLE.name} --format json",
+         [py, "-m", "gradecli", "assess", str(EXAMPLE), "--format", "json"]),
+        (f"gradecli assess examples/{EXAMPLE.name} (table)", [py, "-m", "gradecli", "assess", str(EXAMPLE)]),
     ]
     base = None
     print(f"median wall time over {runs} runs (Python {sys.version.split()[0]})")
+    results = {}
     for label, cmd in rows:
         ms = median_ms(cmd, runs)
         base = base or ms
+        results[label] = ms
         print(f"  {ms:8.1f} ms  (+{ms - base:6.1f} ms over bare python)  {label}")
+    libs = results["python -c 'import click, pydantic, rich.console'"]
+    assess_json = results[f"gradecli assess examples/{EXAMPLE.name} --format json"]
+    print(f"assess --format json / import click, pydantic, rich.console = {assess_json / libs:.2f} "
+          "(issue 5 budget: 1.5)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from pydantic import ValidationError
 
 from gradecli.io.source import read_text
 from gradecli.io.tree import Tree, parse
-from gradecli.io.validation_errors import problems_from
 from gradecli.model.checks import check_evidence
 from gradecli.model.evidence import FORMAT_VERSION, Evidence
 from gradecli.problems import InputError, Problem, format_path
@@ -48,6 +47,8 @@ def parse_evidence_tree(text: str, name: str, *, json_syntax: bool | None = None
     try:
         evidence = Evidence.model_validate(tree.data)
     except ValidationError as exc:
+        from gradecli.io.validation_errors import problems_from
+
         raise InputError(problems_from(exc, Evidence, tree, name)) from None
     found = check_evidence(evidence)
     if found:

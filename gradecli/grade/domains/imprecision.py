@@ -30,7 +30,6 @@ from gradecli.grade.context import OutcomeContext
 from gradecli.grade.ruleset import RuleSet
 from gradecli.grade.scale import Scale, effect_on_scale, zone_name
 from gradecli.model.vocab import OutcomeType, Rating
-from gradecli.stats.distributions import norm_isf
 
 RULES = {
     "IMP-CROSS": "the 95% CI crosses the outcome's threshold(s)",
@@ -46,8 +45,10 @@ BY_LEVELS = [Rating.not_serious, Rating.serious, Rating.very_serious, Rating.ext
 
 def optimal_information_size(ctx: OutcomeContext, rules: RuleSet) -> tuple[int, str] | None:
     """OIS (total participants) and how it was computed, or None when it cannot be."""
+    from statistics import NormalDist
+
     r = rules.imprecision
-    z = norm_isf(r.ois_alpha / 2) + norm_isf(1 - r.ois_power)
+    z = NormalDist().inv_cdf(1 - r.ois_alpha / 2) + NormalDist().inv_cdf(r.ois_power)
     if ctx.outcome.type is OutcomeType.continuous:
         n = math.ceil(2 * z * z / r.ois_smd**2)
         return 2 * n, f"SMD {r.ois_smd:g}, α {r.ois_alpha:g}, power {r.ois_power:g}"
