@@ -79,7 +79,12 @@ class Analysis:
     or PETO) or "random" (DL, REML or PM). ``method="PETO"`` implies ``measure="PETO_OR"`` (OR is
     accepted and converted); PETO_OR needs method PETO. MH is for OR, RR and RD. ``hksj`` only with
     random effects. ``prediction``: "metafor" (default) or "higgins". ``cc``: continuity correction
-    for study-level estimates of 2×2 data. ``egger=False`` skips Egger's test."""
+    for study-level estimates of 2×2 data (:data:`~gradecli.stats.effects.REVMAN_CC` also corrects the
+    tables inside the Mantel–Haenszel estimate, as RevMan 5). ``egger=False`` skips Egger's test.
+    ``dl_q_around="MH"`` (2×2 data, DL random effects): RevMan 5's random-effects analysis of a
+    Mantel–Haenszel outcome, where τ² comes from Cochran's Q around the MH fixed-effect estimate
+    (inverse-variance weights) instead of the IV estimate (Deeks & Higgins, "Statistical
+    algorithms in RevMan 5")."""
 
     measure: str
     model: str = "random"
@@ -88,6 +93,7 @@ class Analysis:
     prediction: str = "metafor"
     cc: ContinuityCorrection = METAFOR_CC
     egger: bool = True
+    dl_q_around: str = "IV"  # "MH": RevMan 5's DL for Mantel-Haenszel outcomes (Q around the MH estimate)
 
     def __post_init__(self) -> None:
         measure = self.measure.upper()
@@ -114,6 +120,10 @@ class Analysis:
             raise ValueError("the Peto odds ratio goes with --method PETO (and --method PETO with PETO_OR)")
         if self.hksj and model != "random":
             raise ValueError("--hksj applies to random-effects models only")
+        if self.dl_q_around not in ("IV", "MH"):
+            raise ValueError(f"dl_q_around must be 'IV' or 'MH', not {self.dl_q_around!r}")
+        if self.dl_q_around == "MH" and not (model == "random" and method == "DL" and measure in ("OR", "RR", "RD")):
+            raise ValueError("dl_q_around='MH' is for DerSimonian-Laird random effects on OR, RR or RD")
         if self.prediction not in ("metafor", "higgins"):
             raise ValueError(f"prediction must be 'metafor' or 'higgins', not {self.prediction!r}")
 
@@ -179,6 +189,14 @@ def meta_analysis(data: BinaryData | ContinuousData | GenericData, analysis: Ana
         assert isinstance(data, BinaryData)
         return _pool_tables(data, eff, analysis)
     cc = analysis.cc.as_dict() if isinstance(data, BinaryData) else None
+    if analysis.dl_q_around == "MH":
+        if not isinstance(data, BinaryData):
+            raise ValueError("dl_q_around='MH' needs 2x2 counts")
+        if eff.k == 0:
+            raise _not_estimable(eff)
+        tables = analysis.cc.corrected_tables(analysis.measure, data.events_t, data.n_t, data.events_c, data.n_c)
+        mh_estimate = mantel_haenszel(*tables, analysis.measure)[0]
+        return pool_effects(eff, analysis, cc, q_around=mh_estimate)
     return pool_effects(eff, analysis, cc)
 
 
@@ -200,9 +218,12 @@ def _not_estimable(eff: StudyEffects) -> NotEstimableError:
     return NotEstimableError(f"not estimable: no study-level estimate{why}")
 
 
-def pool_effects(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = None) -> PooledResult:
+def pool_effects(
+    eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = None, q_around: float | None = None
+) -> PooledResult:
     """Inverse-variance pooling (fixed or random effects) of study-level estimates. ``cc`` is the
-    continuity correction that produced them, reported in the result (None if not 2×2 data)."""
+    continuity correction that produced them, reported in the result (None if not 2×2 data).
+    ``q_around`` (DL only): compute Q, and τ² from it, around this estimate (RevMan 5 MH outcomes)."""
     k = eff.k
     if k == 0:
         raise _not_estimable(eff)
@@ -221,7 +242,15 @@ def pool_effects(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = 
         if hksj:
             warnings.append("HKSJ needs k >= 2: ignored, normal-based test used (as metafor)")
             hksj = False
-    if random:
+    if random and q_around is not None and k > 1:
+        w = [1.0 / v for v in eff.vi]
+        sw1 = sum(w)
+        q = sum(wi * (yi - q_around) ** 2 for wi, yi in zip(w, eff.yi, strict=True))
+        q_p = q_pvalue(q, q_df)
+        tau2 = max(0.0, (q - q_df) / (sw1 - sum(wi * wi for wi in w) / sw1))
+        fit = model.fit(tau2)
+        i2, h2 = random_i2_h2(tau2, typical_variance(eff.vi))
+    elif random:
         est = estimate_tau2(model, a.method)
         tau2 = est.tau2
         fit = est.fit
@@ -308,7 +337,11 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
     if eff.k == 0:
         raise _not_estimable(eff)
     warnings: list[str] = []
-    if a.method == "MH":
+    if a.method == "MH" and a.cc.in_tables:
+        tables = a.cc.corrected_tables(a.measure, data.events_t, data.n_t, data.events_c, data.n_c)
+        estimate, se, raw_kept = mantel_haenszel(*tables, a.measure)
+        raw = _spread_weights(a, data, raw_kept)
+    elif a.method == "MH":
         estimate, se, raw = mantel_haenszel(data.events_t, data.n_t, data.events_c, data.n_c, a.measure)
     else:
         estimate, se, raw = peto(data.events_t, data.n_t, data.events_c, data.n_c)
@@ -355,6 +388,16 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
         cc=a.cc.as_dict() if a.method == "MH" else None,
         effects=eff,
     )
+
+
+def _spread_weights(a: Analysis, data: BinaryData, kept: list[float]) -> list[float]:
+    """MH weights of the corrected tables back onto every study (0 for the double-zero ones left out)."""
+    out: list[float] = []
+    it = iter(kept)
+    for e1, n1, e2, n2 in zip(data.events_t, data.n_t, data.events_c, data.n_c, strict=True):
+        double = (e1 == 0 and e2 == 0) or (e1 == n1 and e2 == n2)
+        out.append(0.0 if (double and a.cc.drop00 and a.measure != "RD") else next(it))
+    return out
 
 
 __all__ += ["Dropped", "NotEstimableError"]

@@ -22,6 +22,13 @@ added to all four cells of every remaining study that has a zero cell. ``to = "a
 every study, ``"if0all"`` every study if any (non-dropped) study has a zero cell, ``"none"`` none.
 A study whose estimate still cannot be computed (a zero cell with no correction, or a zero
 variance) is dropped with that reason rather than producing an infinite value.
+
+RevMan 5 option (:data:`REVMAN_CC`, ``in_tables=True``): as RevMan 5 (Deeks & Higgins, "Statistical
+algorithms in RevMan 5"), 0.5 is added to every cell of a study with a zero cell and the
+*corrected* counts are also used inside the Mantel–Haenszel estimate (metafor's ``rma.mh`` uses the
+uncorrected tables); double-zero studies are dropped for RR and OR but kept for RD (RD = 0, its
+variance from the corrected table). Verified against RevMan's stored results in the rm5 samples
+(``tests/test_import_revman.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from gradecli.stats.distributions import lgamma_diff
 __all__ = [
     "METAFOR_CC",
     "NO_CC",
+    "REVMAN_CC",
     "ContinuityCorrection",
     "Dropped",
     "StudyEffects",
@@ -66,6 +74,7 @@ class ContinuityCorrection:
     add: float = 0.5
     to: str = "only0"
     drop00: bool = True
+    in_tables: bool = False  # RevMan 5: the corrected counts also enter the Mantel-Haenszel estimate
 
     def __post_init__(self) -> None:
         if self.to not in ("only0", "all", "if0all", "none"):
@@ -74,11 +83,48 @@ class ContinuityCorrection:
             raise ValueError("continuity correction 'add' must be a finite number >= 0")
 
     def as_dict(self) -> dict[str, object]:
-        return {"add": self.add, "to": self.to, "drop00": self.drop00}
+        out: dict[str, object] = {"add": self.add, "to": self.to, "drop00": self.drop00}
+        if self.in_tables:
+            out["in_tables"] = True
+        return out
+
+    def corrected_tables(
+        self,
+        measure: str,
+        events_t: Sequence[float],
+        n_t: Sequence[float],
+        events_c: Sequence[float],
+        n_c: Sequence[float],
+    ) -> tuple[list[float], list[float], list[float], list[float]]:
+        """The 2×2 tables a Mantel–Haenszel estimate uses under this correction: unchanged unless
+        ``in_tables``; then double-zero tables are left out (RR, OR; kept, uncorrected, for RD)
+        and ``add`` is added to every cell of a table with a zero cell (``to="only0"``)."""
+        a_out: list[float] = []
+        n1_out: list[float] = []
+        c_out: list[float] = []
+        n2_out: list[float] = []
+        for a, n1, c, n2 in zip(events_t, n_t, events_c, n_c, strict=True):
+            a, n1, c, n2 = float(a), float(n1), float(c), float(n2)
+            if self.in_tables:
+                double = (a == 0 and c == 0) or (a == n1 and c == n2)
+                if double and self.drop00 and measure != "RD":
+                    continue
+                zero = a == 0 or c == 0 or a == n1 or c == n2
+                wanted = self.to == "all" or (zero and self.to in ("only0", "if0all"))
+                if measure != "RD" and self.add > 0.0 and wanted:
+                    a, c = a + self.add, c + self.add
+                    n1, n2 = n1 + 2 * self.add, n2 + 2 * self.add
+            a_out.append(a)
+            n1_out.append(n1)
+            c_out.append(c)
+            n2_out.append(n2)
+        return a_out, n1_out, c_out, n2_out
 
 
 METAFOR_CC = ContinuityCorrection()
 NO_CC = ContinuityCorrection(add=0.0, to="none", drop00=True)
+REVMAN_CC = ContinuityCorrection(add=0.5, to="only0", drop00=True, in_tables=True)
+"""RevMan 5's zero-cell handling (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +194,7 @@ def binary_effects(
         a, n1, c, n2 = events_t[i], n_t[i], events_c[i], n_c[i]
         if not (0 <= a <= n1 and 0 <= c <= n2 and n1 > 0 and n2 > 0):
             raise ValueError(f"study {labels[i]!r}: need 0 <= events <= n and n > 0 in both arms")
-        if cc.drop00 and ((a == 0 and c == 0) or (a == n1 and c == n2)):
+        if cc.drop00 and ((a == 0 and c == 0) or (a == n1 and c == n2)) and not (cc.in_tables and measure == "RD"):
             what = "no events" if a == 0 else "events in every participant"
             dropped.append(Dropped(labels[i], f"{what} in both arms (double-zero study)"))
         else:
@@ -184,6 +230,9 @@ def binary_effects(
             p2 = c / n2
             yi = p1 - p2
             vi = p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2
+            if cc.in_tables:  # RevMan 5: the RD itself uncorrected, its variance from the corrected table
+                a0, n10, c0, n20 = float(events_t[i]), float(n_t[i]), float(events_c[i]), float(n_c[i])
+                yi = a0 / n10 - c0 / n20
             if vi <= 0.0:
                 dropped.append(Dropped(labels[i], "sampling variance is 0 (no continuity correction)"))
                 continue

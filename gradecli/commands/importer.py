@@ -1,0 +1,122 @@
+"""``gradecli import ...``: turn a RevMan 5 review, a robvis table or a study CSV into an evidence file."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from gradecli.cli import EXIT_INPUT
+
+
+def _input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Print an InputError as FILE:LINE: message lines on stderr and exit 2 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from gradecli.problems import InputError
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(problem.format(), err=True)
+            raise SystemExit(EXIT_INPUT) from None
+
+    return wrapper
+
+
+def _summary(what: str, notes: list[str], quiet: bool) -> None:
+    if quiet:
+        return
+    click.echo(what, err=True)
+    if notes:
+        click.echo(f"{len(notes)} thing{'s' if len(notes) != 1 else ''} not imported or needing attention:", err=True)
+        for n in notes:
+            click.echo(f"  - {n}", err=True)
+
+
+@click.group(name="import")
+def import_group() -> None:
+    """Import a RevMan 5 review, a robvis risk-of-bias table or a study CSV.
+
+    \b
+    Examples:
+      gradecli import revman CD000023.rm5 -o evidence.yaml
+      gradecli import robvis rob2.csv --tool rob2 --into evidence.yaml -o evidence-rob.yaml
+      gradecli import csv studies.csv -o evidence.yaml
+    """
+
+
+@import_group.command("revman")
+@click.argument("review", metavar="REVIEW.rm5")
+@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_input_errors
+def revman(review: str, output: str | None, force: bool, quiet: bool) -> None:
+    """Import a RevMan 5 review (.rm5) as one evidence file.
+
+    Every analysis becomes an outcome with id analysis-C.O (comparison C, outcome O), with its
+    study rows, RevMan's effect measure and analysis method, and the RoB 1 judgments. What could
+    not be imported is listed on standard error. See docs/import.md.
+    """
+    from gradecli.io.revman import read_rm5, to_evidence
+    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
+
+    rv = read_rm5(review)
+    res = to_evidence(rv)
+    text = dump_evidence(res.doc, res.header)
+    check_evidence_text(text, output or "<output>")
+    write_output(text, output, [review], force)
+    _summary(
+        f"{review}: imported {res.outcomes} outcomes and {res.studies} studies"
+        + (f" into {output}" if output and output != "-" else ""),
+        res.notes,
+        quiet,
+    )
+
+
+@import_group.command("robvis")
+@click.argument("table", metavar="ROB.csv")
+@click.option("--tool", required=True, type=click.Choice(["rob2", "robins-i", "rob1"]), help="The tool of the table.")
+@click.option(
+    "--into", "into", required=True, metavar="EVIDENCE.yaml", help="Evidence file whose studies get the judgments."
+)
+@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_input_errors
+def robvis_cmd(table: str, tool: str, into: str, output: str | None, force: bool, quiet: bool) -> None:
+    """Merge a robvis risk-of-bias table (Study, D1..Dn, Overall[, Weight]) into an evidence file."""
+    from gradecli.io.robvis import merge_into_evidence, read_robvis
+    from gradecli.io.writer import write_output
+
+    tab = read_robvis(table, tool)
+    text, notes = merge_into_evidence(tab, into)
+    write_output(text, output, [table, into], force)
+    _summary(
+        f"{table}: {len(tab.rows)} studies' {tool} judgments merged into {output or 'standard output'}", notes, quiet
+    )
+
+
+@import_group.command("csv")
+@click.argument("data", metavar="DATA.csv")
+@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
+@click.option("--measure", help="Effect measure (default RR / MD / GENERIC by the CSV form).")
+@click.option("--title", default=None, help="Review title (default: the file name).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_input_errors
+def csv_cmd(data: str, output: str | None, measure: str | None, title: str | None, force: bool, quiet: bool) -> None:
+    """Import one-row-per-study data (the gradecli meta CSV forms, plus an optional outcome column)."""
+    from gradecli.io.import_csv import csv_to_evidence
+    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
+
+    doc, header, notes = csv_to_evidence(data, measure, title)
+    text = dump_evidence(doc, header)
+    check_evidence_text(text, output or "<output>")
+    write_output(text, output, [data], force)
+    _summary(f"{data}: imported {len(doc['outcomes'])} outcomes, {len(doc['studies'])} studies", notes, quiet)

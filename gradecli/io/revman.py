@@ -1,0 +1,690 @@
+"""Read a RevMan 5 review (``.rm5``, XML) into plain dataclasses.
+
+The parser keeps what gradecli needs (studies, comparisons, outcomes with their subgroups and
+study rows, RoB 1 quality items) and RevMan's own pooled results (the "golden values", kept apart
+and never fed back into computations). Everything it does not use is listed in
+:attr:`RevmanReview.unsupported` so the importer can say so instead of dropping it silently.
+
+Traps handled (see ``docs/import.md``): the declared encoding (ISO-8859-1 or UTF-8), BOM, CRLF and
+single-line files (a real XML parser, never line structure); entity expansion and external
+entities refused (``defusedxml``); ``RESULT="YES"`` means *low* risk; ``LOG_*`` attributes are
+base-10 logs (ignored); ``Z`` is an absolute value; ``TAU2`` is 0 for fixed-effect analyses;
+``ESTIMABLE="NO"`` results are all 0 and mean "missing"; empty result attributes (RevMan 5.0);
+``_x002d_`` escapes in study ids (joins use the raw id, display uses ``NAME``); the same study
+repeated within one outcome (multi-arm trials).
+
+Author names and e-mail addresses in ``COVER_SHEET`` are never read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+
+from gradecli.problems import InputError
+
+MAX_RM5_BYTES = 64 * 1024 * 1024
+
+OUTCOME_TAGS = {"DICH_OUTCOME": "dichotomous", "CONT_OUTCOME": "continuous", "IV_OUTCOME": "generic"}
+UNSUPPORTED_OUTCOME_TAGS = ("IPD_OUTCOME", "OTHER_OUTCOME")
+
+# RoB 1 item names (current and legacy wording) → evidence-file rob1 domains
+ROB1_JUDGMENT = {"YES": "low", "NO": "high", "UNKNOWN": "unclear"}
+
+
+@dataclass(frozen=True)
+class Reported:
+    """RevMan's own pooled result for an outcome or subgroup (display scale: ratio, not log)."""
+
+    estimate: float
+    ci_lb: float
+    ci_ub: float
+    tau2: float | None
+    chi2: float | None
+    df: float | None
+    i2: float | None
+    z: float | None
+    studies: int | None
+
+
+@dataclass
+class Row:
+    study_id: str  # raw STUDY_ID (join key)
+    order: int
+    values: dict[str, float | None]
+    estimable: bool
+
+
+@dataclass
+class Group:
+    """A subgroup (or the whole outcome when it has none)."""
+
+    id: str
+    name: str | None
+    rows: list[Row]
+    reported: Reported | None
+
+
+@dataclass
+class RmOutcome:
+    id: str  # CMP-001.01
+    comparison_no: int
+    no: int
+    name: str
+    kind: str  # dichotomous | continuous | generic
+    measure_raw: str
+    method: str | None  # MH | IV | PETO (dichotomous only)
+    random: bool
+    log_data: bool
+    totals: str  # YES | SUB | NO
+    has_subgroups: bool
+    ci_level: str
+    label_t: str | None
+    label_c: str | None
+    groups: list[Group]
+    reported: Reported | None
+    swap_events: bool = False
+
+    @property
+    def rows(self) -> list[tuple[Group, Row]]:
+        return [(g, r) for g in self.groups for r in g.rows]
+
+
+@dataclass
+class Comparison:
+    id: str
+    no: int
+    name: str
+    outcomes: list[RmOutcome]
+
+
+@dataclass
+class RobEntry:
+    item_no: int
+    item_name: str
+    result: str  # YES | NO | UNKNOWN (or something else, reported)
+    group_name: str | None
+
+
+@dataclass
+class Study:
+    id: str
+    name: str
+    year: int | None
+
+
+@dataclass
+class RevmanReview:
+    file: str
+    title: str
+    doi: str | None
+    review_type: str
+    revman_version: str | None
+    studies: dict[str, Study]
+    comparisons: list[Comparison]
+    rob: dict[str, list[RobEntry]]  # raw study id → entries
+    rob_items: list[tuple[int, str, str]]  # (NO, NAME, LEVEL)
+    unsupported: list[str] = field(default_factory=list)
+    has_sof: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def unescape_id(raw: str) -> str:
+    """``STD-ISIS_x002d_2`` → ``STD-ISIS-2`` (RevMan 5.0 escaped ids XML-style)."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), raw)
+
+
+def _num(el, attr: str) -> float | None:  # type: ignore[no-untyped-def]
+    v = el.get(attr)
+    if v is None or v.strip() == "":
+        return None
+    try:
+        x = float(v)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _text(el, tag: str) -> str | None:  # type: ignore[no-untyped-def]
+    child = el.find(tag)
+    if child is None:
+        return None
+    s = " ".join("".join(child.itertext()).split())
+    return s or None
+
+
+def _reported(el, ratio: bool) -> Reported | None:  # type: ignore[no-untyped-def]
+    if el.get("ESTIMABLE", "YES") == "NO":
+        return None
+    est, lb, ub = _num(el, "EFFECT_SIZE"), _num(el, "CI_START"), _num(el, "CI_END")
+    if est is None or lb is None or ub is None:
+        return None
+    if est == 0.0 and lb == 0.0 and ub == 0.0:
+        return None
+    if ratio and not (lb > 0.0 and est > 0.0 and ub > 0.0):
+        return None
+    studies = _num(el, "STUDIES")
+    return Reported(
+        est,
+        lb,
+        ub,
+        _num(el, "TAU2"),
+        _num(el, "CHI2"),
+        _num(el, "DF"),
+        _num(el, "I2"),
+        _num(el, "Z"),
+        int(studies) if studies is not None else None,
+    )
+
+
+RATIO_WORDS = ("ratio",)
+
+
+def is_ratio_outcome(kind: str, measure_raw: str, log_data: bool) -> bool:
+    if kind == "dichotomous":
+        return measure_raw.upper() in ("RR", "OR", "PETO_OR")
+    if kind == "continuous":
+        return False
+    return log_data
+
+
+ROW_FIELDS = {
+    "dichotomous": ("EVENTS_1", "TOTAL_1", "EVENTS_2", "TOTAL_2"),
+    "continuous": ("MEAN_1", "SD_1", "TOTAL_1", "MEAN_2", "SD_2", "TOTAL_2"),
+    "generic": ("ESTIMATE", "SE", "TOTAL_1", "TOTAL_2"),
+}
+ROW_TAGS = {"dichotomous": "DICH_DATA", "continuous": "CONT_DATA", "generic": "IV_DATA"}
+SUB_TAGS = {"dichotomous": "DICH_SUBGROUP", "continuous": "CONT_SUBGROUP", "generic": "IV_SUBGROUP"}
+
+
+def _rows(el, kind: str) -> list[Row]:  # type: ignore[no-untyped-def]
+    out = []
+    for i, r in enumerate(el.findall(ROW_TAGS[kind])):
+        order = _num(r, "ORDER")
+        out.append(
+            Row(
+                study_id=r.get("STUDY_ID", ""),
+                order=int(order) if order is not None else i + 1,
+                values={f: _num(r, f) for f in ROW_FIELDS[kind]},
+                estimable=r.get("ESTIMABLE", "YES") != "NO",
+            )
+        )
+    return out
+
+
+def _parse_xml(path: str):  # type: ignore[no-untyped-def]
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    import defusedxml.ElementTree as DET
+
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_RM5_BYTES:
+            raise InputError.single(path, f"file is {size:,} bytes; the limit for .rm5 files is {MAX_RM5_BYTES:,}")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise InputError.single(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError.single(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError.single(path, f"cannot read: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise InputError.single(path, "empty file: expected a RevMan 5 review (.rm5, XML)")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raw_text = raw.decode("utf-16")
+        raw = re.sub(r"encoding=[\"'][^\"']*[\"']", 'encoding="UTF-8"', raw_text, count=1).encode("utf-8")
+    try:
+        return DET.fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise InputError.single(
+            path, f"refused: the XML uses {type(exc).__name__} (entities are not allowed)"
+        ) from None
+    except ParseError as exc:
+        line, col = exc.position
+        msg = str(exc).split(":")[0]
+        hint = ""
+        if "invalid token" in msg or "encoding" in msg:
+            hint = " (is the encoding in the XML declaration right? RevMan writes ISO-8859-1 or UTF-8)"
+        raise InputError.single(path, f"not well-formed XML: {msg}{hint}", line, col + 1) from None
+    except ValueError as exc:  # e.g. unknown encoding
+        raise InputError.single(path, f"cannot read the XML: {exc}") from None
+
+
+def _rob1_domain(name: str) -> str | None:
+    n = name.lower()
+    if "sequence" in n or "randomi" in n:
+        return "sequence_generation"
+    if "allocation" in n or "conceal" in n:
+        return "allocation_concealment"
+    if "blind" in n or "masking" in n:
+        if "outcome" in n or "assess" in n or "detection" in n:
+            return "blinding_outcome"
+        if "participant" in n or "personnel" in n or "performance" in n:
+            return "blinding_participants"
+        return None
+    if "incomplete" in n or "attrition" in n:
+        return "incomplete_data"
+    if "selective" in n or "reporting bias" in n:
+        return "selective_reporting"
+    if n.startswith("other"):
+        return "other"
+    return None
+
+
+def read_rm5(path: str) -> RevmanReview:
+    """Parse a RevMan 5 ``.rm5`` file. Raises :class:`InputError` for unusable input."""
+    root = _parse_xml(path)
+    if root.tag != "COCHRANE_REVIEW":
+        raise InputError.single(path, f"not a RevMan 5 review: the root element is <{root.tag}>, not <COCHRANE_REVIEW>")
+    rtype = root.get("TYPE", "")
+    if rtype != "INTERVENTION":
+        raise InputError.single(
+            path,
+            f'review type {rtype or "(none)"!r} is not supported: only intervention reviews (TYPE="INTERVENTION") '
+            "can be imported",
+        )
+    unsupported: list[str] = []
+    title = _text(root, "COVER_SHEET/TITLE") or "Untitled RevMan review"
+    title = re.sub(r"\s*\[Data only\..*\]\s*$", "", title) or title
+    doi = root.get("DOI") or None
+
+    studies: dict[str, Study] = {}
+    for st in root.iterfind("STUDIES_AND_REFERENCES/STUDIES/INCLUDED_STUDIES/STUDY"):
+        sid = st.get("ID", "")
+        name = (st.get("NAME") or "").strip() or unescape_id(sid).removeprefix("STD-")
+        m = re.search(r"(1[89]\d\d|20\d\d)", st.get("YEAR") or "")
+        studies[sid] = Study(sid, name, int(m.group(1)) if m else None)
+
+    comparisons: list[Comparison] = []
+    analyses = root.find("ANALYSES_AND_DATA")
+    for cmp_i, cmp in enumerate(analyses.findall("COMPARISON") if analyses is not None else []):
+        cno = int(_num(cmp, "NO") or cmp_i + 1)
+        cname = _text(cmp, "NAME") or f"Comparison {cno}"
+        outcomes: list[RmOutcome] = []
+        for child in cmp:
+            tag = child.tag
+            if tag in UNSUPPORTED_OUTCOME_TAGS:
+                unsupported.append(
+                    f"{child.get('ID', '?')} ({_text(child, 'NAME') or 'unnamed'}): {tag} outcomes are not supported"
+                )
+                continue
+            if tag not in OUTCOME_TAGS:
+                if tag.endswith("_OUTCOME"):
+                    unsupported.append(f"{child.get('ID', '?')}: unknown outcome type <{tag}>")
+                continue
+            kind = OUTCOME_TAGS[tag]
+            if kind == "generic":
+                measure_raw = _text(child, "EFFECT_MEASURE") or child.get("EFFECT_MEASURE") or "Generic"
+            else:
+                measure_raw = child.get("EFFECT_MEASURE") or ("RR" if kind == "dichotomous" else "MD")
+            log_data = child.get("LOG_DATA", "NO") == "YES"
+            ratio = is_ratio_outcome(kind, measure_raw, log_data)
+            groups: list[Group] = []
+            has_sub = child.get("SUBGROUPS", "NO") == "YES"
+            subs = child.findall(SUB_TAGS[kind])
+            direct = _rows(child, kind)
+            if subs:
+                for j, sg in enumerate(subs):
+                    groups.append(
+                        Group(
+                            sg.get("ID", f"{child.get('ID')}.{j + 1:02d}"),
+                            _text(sg, "NAME"),
+                            _rows(sg, kind),
+                            _reported(sg, ratio),
+                        )
+                    )
+                if direct:
+                    groups.insert(0, Group(child.get("ID", ""), None, direct, None))
+            else:
+                groups.append(Group(child.get("ID", ""), None, direct, None))
+            ono = int(_num(child, "NO") or len(outcomes) + 1)
+            outcomes.append(
+                RmOutcome(
+                    id=child.get("ID", f"CMP-{cno:03d}.{ono:02d}"),
+                    comparison_no=cno,
+                    no=ono,
+                    name=_text(child, "NAME") or f"Outcome {cno}.{ono}",
+                    kind=kind,
+                    measure_raw=measure_raw,
+                    method=(child.get("METHOD") or "MH") if kind == "dichotomous" else None,
+                    random=child.get("RANDOM", "NO") == "YES",
+                    log_data=log_data,
+                    totals=child.get("TOTALS", "YES"),
+                    has_subgroups=has_sub and bool(subs),
+                    ci_level=child.get("CI_TOTAL", "95"),
+                    label_t=_text(child, "GROUP_LABEL_1"),
+                    label_c=_text(child, "GROUP_LABEL_2"),
+                    groups=groups,
+                    reported=_reported(child, ratio),
+                    swap_events=child.get("SWAP_EVENTS", "NO") == "YES",
+                )
+            )
+        comparisons.append(Comparison(cmp.get("ID", f"CMP-{cno:03d}"), cno, cname, outcomes))
+
+    rob: dict[str, list[RobEntry]] = {}
+    rob_items: list[tuple[int, str, str]] = []
+    for qi_i, qi in enumerate(root.iterfind("QUALITY_ITEMS/QUALITY_ITEM")):
+        qno = int(_num(qi, "NO") or qi_i + 1)
+        qname = _text(qi, "NAME") or f"Item {qno}"
+        level = qi.get("LEVEL", "STUDY")
+        rob_items.append((qno, qname, level))
+        gnames = {g.get("ID"): _text(g, "NAME") for g in qi.findall("QUALITY_ITEM_DATA_ENTRY_GROUP")}
+        for ent in qi.iterfind("QUALITY_ITEM_DATA/QUALITY_ITEM_DATA_ENTRY"):
+            sid = ent.get("STUDY_ID", "")
+            gid = ent.get("GROUP_ID")
+            rob.setdefault(sid, []).append(
+                RobEntry(qno, qname, ent.get("RESULT", ""), gnames.get(gid) if gid else None)
+            )
+
+    if root.find("SOF_TABLES/SOF_TABLE") is not None:
+        has_sof = True
+        unsupported.append("SOF_TABLES: the Summary-of-findings table is free text in RevMan 5 and was not imported")
+    else:
+        has_sof = False
+    return RevmanReview(
+        file=path,
+        title=title,
+        doi=doi,
+        review_type=rtype,
+        revman_version=root.get("REVMAN_SUB_VERSION"),
+        studies=studies,
+        comparisons=comparisons,
+        rob=rob,
+        rob_items=rob_items,
+        unsupported=unsupported,
+        has_sof=has_sof,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# rm5 → evidence file
+
+IV_MEASURES = {
+    "hazard ratio": "HR",
+    "odds ratio": "OR",
+    "risk ratio": "RR",
+    "relative risk": "RR",
+    "mean difference": "MD",
+    "std. mean difference": "SMD",
+    "standardised mean difference": "SMD",
+    "standardized mean difference": "SMD",
+    "risk difference": "RD",
+}
+ROB1_KEY = (
+    "sequence_generation",
+    "allocation_concealment",
+    "blinding_participants",
+    "blinding_outcome",
+    "incomplete_data",
+    "selective_reporting",
+)
+_WORST = {"low": 0, "unclear": 1, "high": 2}
+
+
+def evidence_measure(o: RmOutcome) -> str:
+    if o.kind == "dichotomous":
+        m = o.measure_raw.upper()
+        return "PETO_OR" if (o.method == "PETO" or m == "PETO_OR") else m
+    if o.kind == "continuous":
+        return o.measure_raw.upper()
+    return IV_MEASURES.get(o.measure_raw.strip().lower(), "GENERIC")
+
+
+def evidence_analysis(o: RmOutcome) -> dict[str, str]:
+    """The analysis RevMan recorded, in evidence-file terms (DL random or the fixed method)."""
+    if o.kind == "dichotomous" and (o.method == "PETO" or o.measure_raw.upper() == "PETO_OR"):
+        return {"model": "fixed", "method": "PETO"}
+    if o.random:
+        return {"model": "random", "method": "DL"}
+    if o.kind == "dichotomous" and o.method == "MH":
+        return {"model": "fixed", "method": "MH"}
+    return {"model": "fixed", "method": "IV"}
+
+
+def usable_row(o: RmOutcome, r: Row) -> str | None:
+    """None if the row can be written; otherwise why not."""
+    v = r.values
+    if o.kind == "dichotomous":
+        if any(v[f] is None for f in ROW_FIELDS["dichotomous"]):
+            return "missing counts"
+        if not (v["TOTAL_1"] and v["TOTAL_2"]):
+            return "an arm with no participants"
+        if v["EVENTS_1"] > v["TOTAL_1"] or v["EVENTS_2"] > v["TOTAL_2"]:  # type: ignore[operator]
+            return "more events than participants"
+    elif o.kind == "continuous":
+        if any(v[f] is None for f in ("MEAN_1", "SD_1", "TOTAL_1", "MEAN_2", "SD_2", "TOTAL_2")):
+            return "missing means, SDs or sizes"
+        if not (v["TOTAL_1"] and v["TOTAL_2"]):
+            return "an arm with no participants"
+        if not (v["SD_1"] > 0 and v["SD_2"] > 0):  # type: ignore[operator]
+            return "an SD of 0"
+    else:
+        if v["ESTIMATE"] is None or not (v["SE"] or 0) > 0:
+            return "no estimate or an SE of 0"
+    return None
+
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:40] or "x"
+
+
+@dataclass
+class ImportResult:
+    doc: dict
+    header: list[str]
+    notes: list[str]  # for the stderr summary
+    outcomes: int
+    studies: int
+
+
+def to_evidence(rv: RevmanReview) -> ImportResult:
+    notes = list(rv.unsupported)
+    # studies: display NAME, unique
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for sid, st in rv.studies.items():
+        name = st.name
+        n = 2
+        while name in used:
+            name = f"{st.name} ({n})"
+            n += 1
+        used.add(name)
+        ids[sid] = name
+
+    def study_name(raw: str) -> str:
+        if raw not in ids:
+            base = unescape_id(raw).removeprefix("STD-") or "unnamed study"
+            name = base
+            n = 2
+            while name in used:
+                name = f"{base} ({n})"
+                n += 1
+            used.add(name)
+            ids[raw] = name
+            notes.append(f"study {name}: used in analyses but not listed among the included studies")
+        return ids[raw]
+
+    outcomes: list[dict] = []
+    several = len(rv.comparisons) > 1
+    for cmp in rv.comparisons:
+        for o in cmp.outcomes:
+            base_id = f"{cmp.no}.{o.no}"
+            measure = evidence_measure(o)
+            if o.kind == "generic" and measure == "GENERIC":
+                notes.append(
+                    f"analysis {base_id}: effect measure {o.measure_raw!r} has no gradecli equivalent; imported as "
+                    f"GENERIC{' on the log scale' if o.log_data else ''}"
+                )
+            if o.swap_events:
+                notes.append(
+                    f"analysis {base_id}: RevMan swapped events and non-events (SWAP_EVENTS); counts are as stored"
+                )
+            if o.ci_level != "95":
+                notes.append(f"analysis {base_id}: RevMan used a {o.ci_level}% CI; gradecli reports 95%")
+            if o.has_subgroups and o.totals == "YES":
+                units = [(base_id, o.name, o.groups, True)]
+                sg_names = [g.name for g in o.groups if g.name]
+                sub_note = "Subgroups in RevMan: " + "; ".join(sg_names) + "." if sg_names else None
+            elif o.has_subgroups:
+                units = [
+                    (f"{base_id}.{j + 1}", f"{o.name}: {g.name or 'subgroup ' + str(j + 1)}", [g], False)
+                    for j, g in enumerate(o.groups)
+                ]
+                sub_note = (
+                    f"RevMan shows subtotals only for this analysis (TOTALS={o.totals}); "
+                    "each subgroup is imported as its own outcome."
+                )
+            else:
+                units = [(base_id, o.name, o.groups, False)]
+                sub_note = None
+            for uid, uname, groups, label_by_group in units:
+                rows_out: list[dict] = []
+                pairs = [(g, r) for g in groups for r in g.rows]
+                counts: dict[str, int] = {}
+                for _, r in pairs:
+                    counts[r.study_id] = counts.get(r.study_id, 0) + 1
+                seen_labels: set[tuple[str, str]] = set()
+                for g, r in pairs:
+                    why = usable_row(o, r)
+                    sname = study_name(r.study_id)
+                    if why:
+                        notes.append(f"analysis {uid}: row of {sname} left out ({why})")
+                        continue
+                    v = r.values
+                    row: dict = {"study": sname}
+                    if counts[r.study_id] > 1:
+                        lab = g.name if (label_by_group and g.name) else None
+                        if lab is None or (sname, lab) in seen_labels:
+                            lab = f"{g.name + ', ' if (label_by_group and g.name) else ''}row {r.order}"
+                        seen_labels.add((sname, lab))
+                        row["label"] = lab
+                    if o.kind == "dichotomous":
+                        row.update(
+                            events_t=int(v["EVENTS_1"]),
+                            n_t=int(v["TOTAL_1"]),  # type: ignore[arg-type]
+                            events_c=int(v["EVENTS_2"]),
+                            n_c=int(v["TOTAL_2"]),
+                        )  # type: ignore[arg-type]
+                    elif o.kind == "continuous":
+                        row.update(
+                            mean_t=v["MEAN_1"],
+                            sd_t=v["SD_1"],
+                            n_t=int(v["TOTAL_1"]),  # type: ignore[arg-type]
+                            mean_c=v["MEAN_2"],
+                            sd_c=v["SD_2"],
+                            n_c=int(v["TOTAL_2"]),
+                        )  # type: ignore[arg-type]
+                    else:
+                        row.update(yi=v["ESTIMATE"], sei=v["SE"])
+                        if v.get("TOTAL_1") and v.get("TOTAL_2"):
+                            row.update(n_t=int(v["TOTAL_1"]), n_c=int(v["TOTAL_2"]))  # type: ignore[arg-type]
+                    rows_out.append(row)
+                out: dict = {
+                    "id": f"analysis-{uid}",
+                    "name": f"{uname} ({cmp.name})" if several else uname,
+                    "importance": "important",
+                    "type": o.kind,
+                    "measure": measure,
+                    "analysis": evidence_analysis(o),
+                    "data": rows_out,
+                }
+                onotes = [f"Imported from RevMan analysis {uid} ({o.id}), comparison {cmp.no}: {cmp.name}."]
+                if o.label_t or o.label_c:
+                    onotes.append(
+                        f"Groups: {o.label_t or '?'} (intervention, _t) vs {o.label_c or '?'} (comparator, _c)."
+                    )
+                if sub_note:
+                    onotes.append(sub_note)
+                if o.kind == "dichotomous" and o.method == "MH":
+                    onotes.append(
+                        "RevMan adds 0.5 to every cell of a zero-cell study inside the Mantel-Haenszel estimate; "
+                        "gradecli follows metafor (uncorrected tables), so zero-cell analyses may differ slightly."
+                    )
+                if o.kind == "continuous" and measure == "SMD":
+                    onotes.append("RevMan's SMD uses an approximate Hedges' correction; gradecli the exact one.")
+                out["notes"] = " ".join(onotes)
+                if not rows_out:
+                    notes.append(f"analysis {uid}: no usable study rows; imported with data: [] (no studies)")
+                outcomes.append(out)
+
+    # risk of bias (RoB 1)
+    studies: list[dict] = []
+    unmapped: set[str] = set()
+    multi_group = False
+    for sid in list(ids):
+        st = rv.studies.get(sid)
+        entry: dict = {"id": ids[sid], "design": "rct"}
+        if st and st.year:
+            entry["year"] = st.year
+        doms: dict[str, str] = {}
+        extra: list[str] = []
+        for e in rv.rob.get(sid, []):
+            j = ROB1_JUDGMENT.get(e.result.upper())
+            dom = _rob1_domain(e.item_name)
+            if j is None:
+                notes.append(f"study {ids[sid]}: risk-of-bias result {e.result!r} for {e.item_name!r} not understood")
+                continue
+            if dom is None:
+                unmapped.add(e.item_name)
+                extra.append(f"{e.item_name}: {j}")
+                continue
+            if dom in doms and doms[dom] != j:
+                multi_group = True
+            if dom not in doms or _WORST[j] > _WORST[doms[dom]]:
+                doms[dom] = j
+            if e.group_name:
+                extra.append(f"{e.item_name} [{e.group_name}]: {j}")
+        if doms:
+            key = [doms.get(d) for d in ROB1_KEY]
+            if "high" in key:
+                overall = "high"
+            elif all(k == "low" for k in key):
+                overall = "low"
+            else:
+                overall = "unclear"
+            entry["risk_of_bias"] = {
+                "tool": "rob1",
+                "overall": overall,
+                "domains": {d: doms[d] for d in (*ROB1_KEY, "other") if d in doms},
+                "reason": "Imported from RevMan (RoB 1). Overall derived by gradecli (high if any key domain is high, "
+                "low if all six key domains are low, else unclear): the reviewer must confirm it.",
+            }
+        if extra:
+            entry["notes"] = "RevMan risk-of-bias entries: " + "; ".join(extra) + "."
+        studies.append(entry)
+    for name in sorted(unmapped):
+        notes.append(f"risk-of-bias item {name!r} has no RoB 1 domain in gradecli; kept in study notes")
+    if multi_group:
+        notes.append(
+            "some risk-of-bias items are judged per outcome group in RevMan; the worst judgment was imported "
+            "(per-group judgments are in the study notes): set risk_of_bias_overrides per outcome"
+        )
+    if not rv.rob:
+        notes.append("no risk-of-bias tables in the file: risk of bias will be 'not assessed' until you add it")
+    if not outcomes:
+        raise InputError.single(rv.file, "the review has no analyses (ANALYSES_AND_DATA) to import")
+    review: dict = {"title": rv.title}
+    if rv.doi:
+        review["doi"] = rv.doi
+    review["notes"] = (
+        f"Imported from RevMan 5 file {os.path.basename(rv.file)} ({len(rv.comparisons)} comparison"
+        f"{'s' if len(rv.comparisons) != 1 else ''})."
+    )
+    doc = {"gradecli": 1, "review": review, "studies": studies, "outcomes": outcomes}
+    header = [
+        f"Imported by gradecli from the RevMan 5 review {os.path.basename(rv.file)}.",
+        f"What was imported: {len(studies)} studies, {len(outcomes)} outcomes (one per RevMan analysis;",
+        "  ids analysis-C.O = comparison C, outcome O; subgroups shown as subtotals only are analysis-C.O.S),",
+        "  study data, RevMan's analysis method, RoB 1 judgments (RESULT YES = low, NO = high, UNKNOWN = unclear).",
+        "What needs the reviewer: the question (review.question), outcome importance (all set to 'important'),",
+        "  thresholds / assumed risks, benefit direction, indirectness and any other judgements; study designs",
+        "  (all set to rct); the derived RoB 1 overall judgments. See docs/import.md.",
+        "",
+    ]
+    return ImportResult(doc, header, notes, len(outcomes), len(studies))

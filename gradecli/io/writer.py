@@ -1,0 +1,121 @@
+"""Write an evidence file (a plain dict) as readable YAML, and write files safely.
+
+The output is checked by parsing it back with the evidence loader before anything is written, so
+an importer can never leave an invalid file behind. Strings are written plain when that is
+unambiguous under YAML 1.2, otherwise double-quoted (JSON escapes are valid YAML); per-study data
+rows are written one per line in flow style.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from typing import Any
+
+from gradecli.problems import InputError
+
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.,()/+'\-]*$")
+_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+
+def scalar(v: Any, flow: bool = False) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError("non-finite number in evidence output")
+        return repr(v) if v != int(v) or abs(v) >= 1e15 else f"{v:.1f}"
+    s = str(v)
+    if flow and any(ch in s for ch in ",[]{}"):
+        return json.dumps(s, ensure_ascii=False)
+    if (
+        _PLAIN.match(s)
+        and s.lower() not in _RESERVED
+        and not s.endswith((" ", ":"))
+        and ": " not in s
+        and " #" not in s
+    ):
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _flow(v: Any) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{scalar(k, True)}: {_flow(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_flow(x) for x in v) + "]"
+    return scalar(v, flow=True)
+
+
+def _block(v: Any, indent: int, out: list[str], flow_keys: frozenset[str], key: str | None = None) -> None:
+    pad = " " * indent
+    if isinstance(v, dict):
+        for k, x in v.items():
+            nested_list = isinstance(x, list) and any(isinstance(i, (dict, list)) for i in x)
+            if (isinstance(x, dict) and x and k not in flow_keys) or nested_list:
+                out.append(f"{pad}{scalar(k)}:")
+                _block(x, indent + 2, out, flow_keys, k)
+            else:
+                out.append(f"{pad}{scalar(k)}: {_flow(x)}")
+        return
+    if isinstance(v, list):
+        for item in v:
+            if isinstance(item, dict) and key not in flow_keys:
+                sub: list[str] = []
+                _block(item, indent + 2, sub, flow_keys)
+                if sub:
+                    sub[0] = pad + "- " + sub[0][indent + 2 :]
+                out.extend(sub)
+            else:
+                out.append(f"{pad}- {_flow(item)}")
+        return
+    out.append(pad + scalar(v))
+
+
+def dump_evidence(doc: dict[str, Any], header: list[str]) -> str:
+    """YAML text of an evidence document with a header comment (one ``#`` line per entry)."""
+    lines = ["# " + h if h else "#" for h in header]
+    out: list[str] = []
+    _block(doc, 0, out, frozenset({"data", "question", "analysis", "domains", "summary", "ci"}))
+    return "\n".join(lines + out) + "\n"
+
+
+def check_evidence_text(text: str, name: str) -> None:
+    """Parse the text back with the loader; an invalid result is a bug in the importer."""
+    from gradecli.io.evidence import parse_evidence
+
+    try:
+        parse_evidence(text, name)
+    except InputError as exc:
+        raise RuntimeError("the importer produced an invalid evidence file: " + exc.problems[0].format()) from None
+
+
+def write_output(text: str, output: str | None, inputs: list[str], force: bool) -> None:
+    """Write ``text`` to ``output`` (stdout when None or ``-``); refuse to overwrite an existing file
+    without ``force`` and never write over an input file."""
+    if output is None or output == "-":
+        import click
+
+        click.echo(text, nl=False)
+        return
+    out_real = os.path.realpath(output)
+    for src in inputs:
+        if src and src != "-" and os.path.exists(src) and os.path.realpath(src) == out_real:
+            raise InputError.single(output, "refusing to write over the input file; choose another -o")
+    if os.path.isdir(output):
+        raise InputError.single(output, "is a directory; give a file name with -o")
+    if os.path.exists(output) and not force:
+        raise InputError.single(output, "already exists; use --force to overwrite it")
+    parent = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(parent):
+        raise InputError.single(output, f"folder {parent} does not exist")
+    tmp = output + ".tmp-gradecli"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    os.replace(tmp, output)
