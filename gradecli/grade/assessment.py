@@ -20,7 +20,6 @@ RATING_LEVELS: dict[Rating, int] = {
     Rating.extremely_serious: 3,
 }
 DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
-UPGRADES = ("large_effect", "dose_response", "residual_confounding")
 DOMAIN_NAMES = {
     "risk_of_bias": "risk of bias",
     "inconsistency": "inconsistency",

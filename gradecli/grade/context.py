@@ -17,7 +17,7 @@ from gradecli.model.evidence import (
     Outcome,
     Study,
 )
-from gradecli.model.vocab import Measure, Method, Model, OutcomeType
+from gradecli.model.vocab import Measure, Method, Model
 
 RATIO = {Measure.RR, Measure.OR, Measure.PETO_OR, Measure.HR}
 
@@ -328,7 +328,3 @@ def _view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
     if measure in RATIO:
         return EffectView(measure, _exp(y), _exp(lo), _exp(hi))
     return EffectView(measure, y, lo, hi)
-
-
-def is_dichotomous_like(ctx: OutcomeContext) -> bool:
-    return ctx.outcome.type is OutcomeType.dichotomous or ctx.measure in (Measure.HR, Measure.RR, Measure.OR)
