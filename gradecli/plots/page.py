@@ -1,0 +1,197 @@
+"""``gradecli report``: one self-contained HTML page — the Summary-of-Findings table (from
+:mod:`gradecli.report.html`), the GRADE evidence profile, each outcome's forest plot with the
+reasons for its ratings, and the risk-of-bias figures.
+
+The page keeps the guarantees of the HTML table (docs/report-formats.md): no scripts, nothing
+loaded from anywhere (the figures are inline SVG; a Content-Security-Policy of ``default-src
+'none'`` forbids loading anything), every text from the evidence file escaped, A4 printing.
+The SVG namespaces and RDF metadata matplotlib writes are dropped (HTML needs neither), so the
+page holds no ``http(s)://`` address at all unless the evidence file itself gives one.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
+from gradecli.grade.ruleset import RuleSet
+from gradecli.model.evidence import Evidence
+from gradecli.plots.data import PlotDataError, forest_data, rob_data
+from gradecli.plots.forest import forest_figure
+from gradecli.plots.output import figure_bytes, svg_fragment
+from gradecli.plots.rob import rob_figure
+from gradecli.report.html import render as render_sof
+from gradecli.report.text import certainty_text, domain_cell, effect_text
+
+EXTRA_CSS = """
+section.part { margin-top: 28px; }
+section.part > h2 { font-size: 17px; border-bottom: 2px solid var(--band); padding-bottom: 4px; margin: 0 0 10px; }
+section.outcome-detail { margin-top: 22px; break-inside: avoid-page; }
+section.outcome-detail h3 { font-size: 15px; margin: 0 0 6px; }
+figure.plot { margin: 8px 0; overflow-x: auto; }
+figure.plot svg { max-width: 100%; height: auto; display: block; }
+figure.plot figcaption { font-size: 12.5px; color: var(--muted); }
+table.profile { width: 100%; border-collapse: collapse; font-size: 13px; }
+table.profile th, table.profile td { border: 1px solid var(--rule); padding: 5px 7px; text-align: left;
+  vertical-align: top; }
+table.profile thead th { background: var(--head); font-weight: 600; }
+ul.reasons { margin: 6px 0; padding-left: 1.2em; font-size: 13px; }
+ul.reasons li { margin: 2px 0; }
+.rule { color: var(--muted); font-size: 12px; }
+@media print {
+  section.part { break-before: page; }
+  section.outcome-detail, figure.plot { break-inside: avoid; }
+  figure.plot { overflow: visible; }
+}
+""".strip()
+
+_SVG_CLEAN = (
+    (re.compile(r"<metadata>.*?</metadata>\s*", re.S), ""),
+    (re.compile(r'\s+xmlns(:\w+)?="[^"]*"'), ""),
+    (re.compile(r"xlink:href="), "href="),
+)
+
+
+def inline_svg(svg: bytes) -> str:
+    """matplotlib's SVG as inline HTML markup: no XML prolog, namespaces or RDF metadata."""
+    text = svg_fragment(svg)
+    for pattern, repl in _SVG_CLEAN:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "outcome"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def _profile(assessment: Assessment) -> list[str]:
+    heads = [
+        "Outcome",
+        "Effect (95% CI)",
+        "№ (studies)",
+        *(
+            DOMAIN_NAMES[d].capitalize()
+            for d in ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+        ),
+        "Certainty",
+        "Importance",
+    ]
+    out = [
+        '<table class="profile">',
+        '<caption class="meta">GRADE evidence profile: one column per domain '
+        "(the reasons are under each outcome below).</caption>",
+        "<thead><tr>",
+    ]
+    out += [f'<th scope="col">{escape(h)}</th>' for h in heads]
+    out.append("</tr></thead><tbody>")
+    for o in assessment.outcomes:
+        cells = [f'<th scope="row">{escape(o.name)}</th>', f"<td>{escape(effect_text(o))}</td>"]
+        if o.form == "none":
+            cells += ["<td>0</td>", *["<td></td>"] * 5, "<td>—</td>"]
+        else:
+            e = o.effect
+            n = f"{e.participants:,}" if e and e.participants is not None else "not reported"
+            k = f" ({e.k})" if e and e.k is not None else ""
+            cells.append(f'<td class="num">{escape(n + k)}</td>')
+            cells += [f"<td>{escape(domain_cell(d))}</td>" for d in o.domains]
+            cert = certainty_text(o.certainty) + (" (provisional)" if o.not_assessed else "")
+            cells.append(f"<td>{escape(cert)}</td>")
+        cells.append(f"<td>{escape(o.importance)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
+    out = ['<ul class="reasons">']
+    for d in o.domains:
+        rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
+        why = d.reviewer_reason or d.proposal.explanation or ""
+        status = "" if d.status == "proposed" else f" ({d.status.replace('_', ' ')})"
+        rule = f' <span class="rule">[{escape(d.proposal.rule)}]</span>' if d.proposal.rule else ""
+        out.append(
+            f"<li><b>{escape(DOMAIN_NAMES.get(d.domain, d.domain).capitalize())}:</b> {escape(rating)}{status}"
+            + (f" — {escape(why)}" if why else "")
+            + f"{rule}</li>"
+        )
+    for u in o.upgrades:
+        if u.levels or u.proposed_levels:
+            out.append(
+                f"<li><b>{escape(DOMAIN_NAMES.get(u.domain, u.domain).capitalize())}:</b> "
+                f"+{u.levels} ({escape(u.status.replace('_', ' '))})</li>"
+            )
+    if o.certainty is not None:
+        out.append(f"<li><b>Certainty:</b> {escape(certainty_text(o.certainty))}</li>")
+    out.append("</ul>")
+    if o.footnotes:
+        out.append('<div class="notes"><ol>')
+        out += [f"<li>{escape(note)}</li>" for note in o.footnotes]
+        out.append("</ol></div>")
+    return out
+
+
+def render(evidence: Evidence, assessment: Assessment, rules: RuleSet) -> str:
+    """The whole page (ends in a newline)."""
+    page = render_sof(assessment)
+    used: set[str] = set()
+    body: list[str] = [
+        '<section class="part" id="profile">',
+        "<h2>Evidence profile</h2>",
+        *_profile(assessment),
+        "</section>",
+        '<section class="part" id="outcomes">',
+        "<h2>Outcomes: forest plots and reasons</h2>",
+    ]
+    by_id = {o.id: o for o in evidence.outcomes}
+    for oa in assessment.outcomes:
+        slug = _slug(oa.id, used)
+        body += [f'<section class="outcome-detail" id="outcome-{slug}">', f"<h3>{escape(oa.name)}</h3>"]
+        outcome = by_id[oa.id]
+        if outcome.form == "studies":
+            try:
+                data = forest_data(evidence, outcome, rules)
+            except PlotDataError as exc:
+                body.append(f'<p class="meta">{escape(str(exc))}</p>')
+            else:
+                svg = figure_bytes(forest_figure(data, id_prefix=f"{slug}-"), "svg")
+                body += [
+                    f'<figure class="plot" role="group" aria-label="Forest plot: {escape(oa.name, quote=True)}">',
+                    inline_svg(svg),
+                    f"<figcaption>Forest plot: {escape(oa.name)}. Squares: study estimates (area by weight) with "
+                    "95% CIs; diamond: pooled estimate; bar: prediction interval; dashed lines: the thresholds "
+                    "the certainty was judged against.</figcaption>",
+                    "</figure>",
+                ]
+        elif outcome.form == "summary":
+            body.append('<p class="meta">A published summary result: no per-study data to plot.</p>')
+        else:
+            body.append('<p class="meta">No study reported this outcome.</p>')
+        if oa.form != "none":
+            body += _reasons(oa)
+        body.append("</section>")
+    body.append("</section>")
+    blocks = rob_data(evidence)
+    body += ['<section class="part" id="risk-of-bias">', "<h2>Risk of bias</h2>"]
+    if blocks:
+        svg = figure_bytes(rob_figure(blocks, id_prefix="all-"), "svg")
+        body += [
+            '<figure class="plot" role="group" aria-label="Risk of bias figures">',
+            inline_svg(svg),
+            "<figcaption>Risk of bias of every study in the file (traffic-light plot and summary, share of "
+            "studies). Green: low; yellow: some concerns / unclear / moderate; orange-red: high / serious; "
+            "dark red: critical; grey: no information.</figcaption>",
+            "</figure>",
+        ]
+    else:
+        body.append('<p class="meta">No study in the file has a risk-of-bias assessment.</p>')
+    body.append("</section>")
+    page = page.replace("</style>", EXTRA_CSS + "\n</style>", 1)
+    page = page.replace("<title>Summary of findings:", "<title>GRADE report:", 1)
+    head, sep, tail = page.rpartition("</main>")
+    return head + "\n".join(body) + "\n" + sep + tail
