@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gradecli.cli import cli
@@ -15,17 +16,18 @@ BASE = (
 )
 
 
-def test_robvis_round_trip_exact(tmp_path):
-    src = FIX / "robvis_robins_i.csv"
+@pytest.mark.parametrize("tool", ["robins-i", "rob2", "rob1"])
+def test_robvis_round_trip_exact(tmp_path, tool):
+    src = FIX / f"robvis_{tool.replace('-', '_')}.csv"
     base = tmp_path / "base.yaml"
     base.write_text(BASE)
     merged = tmp_path / "merged.yaml"
     back = tmp_path / "back.csv"
     runner = CliRunner()
-    r = runner.invoke(cli, ["import", "robvis", str(src), "--tool", "robins-i", "--into", str(base), "-o", str(merged)])
+    r = runner.invoke(cli, ["import", "robvis", str(src), "--tool", tool, "--into", str(base), "-o", str(merged)])
     assert r.exit_code == 0, r.output
     assert runner.invoke(cli, ["validate", str(merged)]).exit_code == 0
-    r = runner.invoke(cli, ["export", "robvis", str(merged), "--tool", "robins-i", "-o", str(back)])
+    r = runner.invoke(cli, ["export", "robvis", str(merged), "--tool", tool, "-o", str(back)])
     assert r.exit_code == 0, r.output
     assert back.read_bytes() == src.read_bytes()
 

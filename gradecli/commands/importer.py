@@ -79,6 +79,34 @@ def revman(review: str, output: str | None, force: bool, quiet: bool) -> None:
     )
 
 
+@import_group.command("revman-data")
+@click.argument("package", metavar="DATAPACKAGE")
+@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_input_errors
+def revman_data(package: str, output: str | None, force: bool, quiet: bool) -> None:
+    """Import a RevMan Web / Cochrane data package (version 1: the -dataPackage.zip, a review zip
+    holding it, or a folder of its CSVs) as one evidence file, like `import revman`.
+    """
+    from gradecli.io.datapackage import read_datapackage
+    from gradecli.io.revman import to_evidence
+    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
+
+    res = to_evidence(read_datapackage(package))
+    header = [h.replace("the RevMan 5 review", "the RevMan data package") for h in res.header]
+    res.doc["review"]["notes"] = res.doc["review"]["notes"].replace("RevMan 5 file", "RevMan data package")
+    text = dump_evidence(res.doc, header)
+    check_evidence_text(text, output or "<output>")
+    write_output(text, output, [package], force)
+    _summary(
+        f"{package}: imported {res.outcomes} outcomes and {res.studies} studies"
+        + (f" into {output}" if output and output != "-" else ""),
+        res.notes,
+        quiet,
+    )
+
+
 @import_group.command("robvis")
 @click.argument("table", metavar="ROB.csv")
 @click.option("--tool", required=True, type=click.Choice(["rob2", "robins-i", "rob1"]), help="The tool of the table.")

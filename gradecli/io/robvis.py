@@ -56,9 +56,9 @@ WORDS = {
     "no_information": "No information",
 }
 VOCAB = {
-    "rob2": ("low", "some_concerns", "high"),
+    "rob2": ("low", "some_concerns", "high", "no_information"),
     "robins-i": ("low", "moderate", "serious", "critical", "no_information"),
-    "rob1": ("low", "unclear", "high"),
+    "rob1": ("low", "unclear", "high", "no_information"),
 }
 
 

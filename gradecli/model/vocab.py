@@ -121,15 +121,21 @@ class PicoMatch(StrEnum):
 
 
 class Rob2(StrEnum):
+    """RoB 2 judgments; ``no_information`` as robvis allows it (counted as missing when grading)."""
+
     low = "low"
     some_concerns = "some_concerns"
     high = "high"
+    no_information = "no_information"
 
 
 class Rob1(StrEnum):
+    """RoB 1 judgments; ``no_information`` as robvis allows it (counted as missing when grading)."""
+
     low = "low"
     unclear = "unclear"
     high = "high"
+    no_information = "no_information"
 
 
 class RobinsI(StrEnum):
