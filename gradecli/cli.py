@@ -13,10 +13,14 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from gradecli._version import __version__
+
+if TYPE_CHECKING:
+    from gradecli.problems import InputError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,6 +42,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plot": ("gradecli.commands.plot", "plot", "Draw forest and risk-of-bias plots (needs gradecli[plots])."),
     "report": ("gradecli.commands.report", "report", "Write one self-contained HTML report with plots."),
 }
+
+
+def exit_with_problems(exc: InputError) -> NoReturn:
+    """Print every problem of an input as ``FILE:LINE:COL: field: message`` and exit 2."""
+    for problem in exc.problems:
+        click.echo(problem.format(), err=True)
+    raise SystemExit(EXIT_INPUT)
 
 
 class LazyGroup(click.Group):

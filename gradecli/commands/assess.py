@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from gradecli.cli import EXIT_INPUT
+from gradecli.cli import EXIT_INPUT, exit_with_problems
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -101,9 +101,7 @@ def assess(
         ruleset = load_ruleset(rules or evidence.defaults.rules or "default")
         other = load_ruleset(compare) if compare else None
     except InputError as exc:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        raise SystemExit(EXIT_INPUT) from None
+        exit_with_problems(exc)
     if outcome_id is not None:
         ids = [o.id for o in evidence.outcomes]
         if outcome_id not in ids:

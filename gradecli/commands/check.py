@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gradecli.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from gradecli.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, exit_with_problems
 
 _RULES = None
 
@@ -88,9 +88,7 @@ def check(
         )
         ruleset = load_ruleset(rules_ref)
     except InputError as exc:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        raise SystemExit(EXIT_INPUT) from None
+        exit_with_problems(exc)
     files, missing = discover(paths, config, base)
     for m in missing:
         click.echo(f"gradecli: {m}: no such file or folder", err=True)

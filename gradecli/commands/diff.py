@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gradecli.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from gradecli.cli import EXIT_FINDINGS, EXIT_OK, exit_with_problems
 
 
 def _git_show(rev: str, path: str) -> str:
@@ -68,9 +68,7 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
         new_ev, _ = load_evidence_tree(new_name)
         ruleset = load_ruleset(rules or new_ev.defaults.rules or "default")
     except InputError as exc:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        raise SystemExit(EXIT_INPUT) from None
+        exit_with_problems(exc)
     entries = differ.diff(old_ev, assess(old_ev, ruleset), new_ev, assess(new_ev, ruleset))
     if fmt == "json":
         click.echo(json.dumps({"old": old_name, "new": new_name, "outcomes": entries}, indent=2, ensure_ascii=False))

@@ -38,6 +38,17 @@ def _summary(what: str, notes: list[str], quiet: bool) -> None:
             click.echo(f"  - {n}", err=True)
 
 
+def _write_review(res: Any, source: str, output: str | None, force: bool, quiet: bool) -> None:
+    """Write an imported review (an ``ImportResult``) as an evidence file, checked before writing."""
+    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
+
+    text = dump_evidence(res.doc, res.header)
+    check_evidence_text(text, output or "<output>")
+    write_output(text, output, [source], force)
+    where = f" into {output}" if output and output != "-" else ""
+    _summary(f"{source}: imported {res.outcomes} outcomes and {res.studies} studies{where}", res.notes, quiet)
+
+
 @click.group(name="import")
 def import_group() -> None:
     """Import a RevMan 5 review, a robvis risk-of-bias table or a study CSV.
@@ -64,19 +75,8 @@ def revman(review: str, output: str | None, force: bool, quiet: bool) -> None:
     not be imported is listed on standard error. See docs/import.md.
     """
     from gradecli.io.revman import read_rm5, to_evidence
-    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
 
-    rv = read_rm5(review)
-    res = to_evidence(rv)
-    text = dump_evidence(res.doc, res.header)
-    check_evidence_text(text, output or "<output>")
-    write_output(text, output, [review], force)
-    _summary(
-        f"{review}: imported {res.outcomes} outcomes and {res.studies} studies"
-        + (f" into {output}" if output and output != "-" else ""),
-        res.notes,
-        quiet,
-    )
+    _write_review(to_evidence(read_rm5(review)), review, output, force, quiet)
 
 
 @import_group.command("revman-data")
@@ -91,20 +91,11 @@ def revman_data(package: str, output: str | None, force: bool, quiet: bool) -> N
     """
     from gradecli.io.datapackage import read_datapackage
     from gradecli.io.revman import to_evidence
-    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
 
     res = to_evidence(read_datapackage(package))
-    header = [h.replace("the RevMan 5 review", "the RevMan data package") for h in res.header]
+    res.header = [h.replace("the RevMan 5 review", "the RevMan data package") for h in res.header]
     res.doc["review"]["notes"] = res.doc["review"]["notes"].replace("RevMan 5 file", "RevMan data package")
-    text = dump_evidence(res.doc, header)
-    check_evidence_text(text, output or "<output>")
-    write_output(text, output, [package], force)
-    _summary(
-        f"{package}: imported {res.outcomes} outcomes and {res.studies} studies"
-        + (f" into {output}" if output and output != "-" else ""),
-        res.notes,
-        quiet,
-    )
+    _write_review(res, package, output, force, quiet)
 
 
 @import_group.command("robvis")

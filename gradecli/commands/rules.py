@@ -33,7 +33,7 @@ def show(what: str) -> None:
     import inspect
     import json
 
-    from gradecli.cli import EXIT_INPUT
+    from gradecli.cli import EXIT_INPUT, exit_with_problems
     from gradecli.grade.domains import MODULES, all_rules
     from gradecli.grade.ruleset import available, load_ruleset
     from gradecli.problems import InputError
@@ -48,9 +48,7 @@ def show(what: str) -> None:
         try:
             rs = load_ruleset(what)
         except InputError as exc:
-            for p in exc.problems:
-                click.echo(p.format(), err=True)
-            raise SystemExit(EXIT_INPUT) from None
+            exit_with_problems(exc)
         click.echo(json.dumps(rs.model_dump(mode="json"), indent=2))
         return
     import difflib

@@ -200,27 +200,15 @@ def _stats_analysis(ctx: OutcomeContext, egger: bool = True):  # -> gradecli.sta
 
 
 def _stats_data(rows: list, ctx: OutcomeContext):  # -> BinaryData | ContinuousData | GenericData
-    from gradecli.stats import BinaryData, ContinuousData, GenericData
+    from gradecli.stats import GenericData
 
-    labels = ctx.row_labels
-    if rows and all(isinstance(r, DichotomousRow) for r in rows):
-        return BinaryData(
-            labels, [r.events_t for r in rows], [r.n_t for r in rows], [r.events_c for r in rows], [r.n_c for r in rows]
-        )
-    if rows and all(isinstance(r, ContinuousRow) for r in rows):
-        return ContinuousData(
-            labels,
-            [r.mean_t for r in rows],
-            [r.sd_t for r in rows],
-            [r.n_t for r in rows],
-            [r.mean_c for r in rows],
-            [r.sd_c for r in rows],
-            [r.n_c for r in rows],
-        )
+    table = _table_data(rows, ctx.row_labels)
+    if table is not None:
+        return table
     if ctx.analysis.method in (Method.MH, Method.PETO):
         raise ValueError(f"{ctx.analysis.method.value} pooling needs events and participants for every study")
     ys, ss, keep = [], [], []
-    for label, row in zip(labels, rows, strict=True):
+    for label, row in zip(ctx.row_labels, rows, strict=True):
         ysei = row_yi_sei(row, ctx.measure)
         if ysei is not None:
             ys.append(ysei[0])
@@ -274,38 +262,43 @@ def row_yi_sei(row: object, measure: Measure) -> tuple[float, float] | None:
     return eff.yi[0], math.sqrt(eff.vi[0])
 
 
+def _table_data(rows: list, labels: list[str]):  # -> BinaryData | ContinuousData | None
+    """The rows as 2×2 tables or as means/SDs when every row has that form, else None."""
+    from gradecli.stats import BinaryData, ContinuousData
+
+    if rows and all(isinstance(r, DichotomousRow) for r in rows):
+        return BinaryData(
+            labels, [r.events_t for r in rows], [r.n_t for r in rows], [r.events_c for r in rows], [r.n_c for r in rows]
+        )
+    if rows and all(isinstance(r, ContinuousRow) for r in rows):
+        return ContinuousData(
+            labels,
+            [r.mean_t for r in rows],
+            [r.sd_t for r in rows],
+            [r.n_t for r in rows],
+            [r.mean_c for r in rows],
+            [r.sd_c for r in rows],
+            [r.n_c for r in rows],
+        )
+    return None
+
+
 def _rows_yi_sei(rows: list, labels: list[str], measure: Measure) -> list[tuple[float, float] | None]:
     """Every row's estimate and SE on the analysis scale, in one call where the rows share a form."""
+    from gradecli.stats import BinaryData
     from gradecli.stats.effects import METAFOR_CC, binary_effects, continuous_effects
 
+    table = _table_data(rows, labels)
+    eff = None
     try:
-        if (
-            rows
-            and measure in (Measure.RR, Measure.OR, Measure.RD)
-            and all(isinstance(r, DichotomousRow) for r in rows)
-        ):
+        if isinstance(table, BinaryData) and measure in (Measure.RR, Measure.OR, Measure.RD):
             eff = binary_effects(
-                labels,
-                [r.events_t for r in rows],
-                [r.n_t for r in rows],
-                [r.events_c for r in rows],
-                [r.n_c for r in rows],
-                measure.value,
-                METAFOR_CC,
+                labels, table.events_t, table.n_t, table.events_c, table.n_c, measure.value, METAFOR_CC
             )
-        elif rows and measure in (Measure.MD, Measure.SMD) and all(isinstance(r, ContinuousRow) for r in rows):
+        elif table is not None and not isinstance(table, BinaryData) and measure in (Measure.MD, Measure.SMD):
             eff = continuous_effects(
-                labels,
-                [r.mean_t for r in rows],
-                [r.sd_t for r in rows],
-                [r.n_t for r in rows],
-                [r.mean_c for r in rows],
-                [r.sd_c for r in rows],
-                [r.n_c for r in rows],
-                measure.value,
+                labels, table.mean_t, table.sd_t, table.n_t, table.mean_c, table.sd_c, table.n_c, measure.value
             )
-        else:
-            eff = None
     except ValueError:
         eff = None
     if eff is not None:
