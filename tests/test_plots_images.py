@@ -23,6 +23,48 @@ from gradecli.plots.rob import rob_figure
 BCG = ROOT / "examples" / "bcg-vaccine-tuberculosis.yaml"
 STROKE = ROOT / "examples" / "stroke-units-length-of-stay.yaml"
 SMOKING = ROOT / "examples" / "passive-smoking-lung-cancer.yaml"
+MIXED = """
+gradecli: 1
+review:
+  title: Mixed designs
+  question: {population: adults, intervention: X, comparison: Y}
+studies:
+  - id: T1
+    design: rct
+    risk_of_bias: {tool: rob2, overall: low, domains: {randomisation: low, deviations: low}, reason: ok}
+  - id: T2
+    design: rct
+    risk_of_bias: {tool: rob2, overall: some_concerns, domains: {randomisation: some_concerns}, reason: ok}
+  - {id: T3, design: rct, risk_of_bias: {tool: rob2, overall: high, domains: {measurement: high}, reason: ok}}
+  - id: N1
+    design: nrsi
+    risk_of_bias:
+      {tool: robins-i, overall: critical, domains: {confounding: critical, selection: no_information}, reason: ok}
+  - id: N2
+    design: nrsi
+    risk_of_bias: {tool: robins-i, overall: moderate, domains: {confounding: moderate, selection: low}, reason: ok}
+outcomes:
+  - id: rct-only
+    name: Mortality (trials)
+    importance: critical
+    type: dichotomous
+    measure: OR
+    data:
+      - {study: T1, events_t: 10, n_t: 100, events_c: 15, n_c: 100}
+      - {study: T2, events_t: 8, n_t: 80, events_c: 12, n_c: 82}
+      - {study: T3, events_t: 20, n_t: 150, events_c: 22, n_c: 149}
+    risk_of_bias_overrides:
+      - {study: T1, overall: high, reason: Self-reported outcome.}
+  - id: all
+    name: Mortality (all)
+    importance: critical
+    type: generic
+    measure: HR
+    data:
+      - {study: T1, estimate: 0.8, ci: [0.6, 1.1]}
+      - {study: N1, estimate: 0.7, ci: [0.5, 0.98]}
+      - {study: N2, estimate: 0.9, ci: [0.7, 1.2]}
+"""
 SUMMARY_ONLY = """
 gradecli: 1
 review:
@@ -174,7 +216,32 @@ def test_shipped_images_are_current(name: str, tmp_path: Path) -> None:
     r = run_cli("plot", kind, str(BCG), *extra, "-o", str(out))
     assert r.returncode == 0, r.stderr
     shipped = (ROOT / "docs" / name).read_bytes()
-    assert _ids(shipped) == _ids(out.read_bytes()), (
+    ours = re.compile(r"(study|pooled|prediction|null|threshold|rob|robbar)-")
+    assert [i for i in _ids(shipped) if ours.match(i)] == [i for i in _ids(out.read_bytes()) if ours.match(i)], (
         f"docs/{name} is stale: run gradecli plot {kind} {BCG.relative_to(ROOT)} {' '.join(extra)} -o docs/{name}"
     )
     assert b"<dc:date>" not in shipped
+
+
+def test_rob2_robins_i_overrides_and_mixed_tools(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.yaml"
+    path.write_text(MIXED)
+    ev = load_evidence(str(path))
+    trials = forest_data(ev, ev.outcomes[0])
+    assert trials.rob_tool == "rob2" and trials.rob_columns == ("D1", "D2", "D4", "Overall")
+    assert trials.rows[0].rob == ("low", "low", None, "high")  # the per-outcome override wins overall
+    mixed = forest_data(ev, ev.outcomes[1])
+    assert mixed.rob_tool == "mixed" and mixed.rob_columns == ("Overall",)  # one column when tools differ
+    assert [r.rob for r in mixed.rows] == [("low",), ("critical",), ("moderate",)]
+    blocks = rob_data(ev)
+    assert [(b.tool, b.domain_short) for b in blocks] == [("rob2", ["D1", "D2", "D4"]), ("robins-i", ["D1", "D2"])]
+    assert summary_shares(blocks[1])[1] == pytest.approx({"no_information": 0.5, "low": 0.5})
+    weighted = rob_data(ev, ev.outcomes[0])
+    assert [b.tool for b in weighted] == ["rob2"] and weighted[0].weighted
+    assert weighted[0].judgments[0][-1] == "high"
+    ids = _ids(figure_bytes(rob_figure(blocks), "svg"))
+    assert len([i for i in ids if re.fullmatch(r"rob-rob2-\d+-\d+", i)]) == 3 * 4
+    assert len([i for i in ids if re.fullmatch(r"rob-robins-i-\d+-\d+", i)]) == 2 * 3
+    ids = _ids(figure_bytes(forest_figure(trials), "svg"))
+    assert len([i for i in ids if re.fullmatch(r"rob-\d+-\d+", i)]) == 3 * 4
+    assert len([i for i in ids if re.fullmatch(r"study-\d+", i)]) == 3

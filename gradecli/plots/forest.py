@@ -82,7 +82,8 @@ def _draw(d: ForestData, width: float | None, height: float | None, p: str) -> F
     n = len(d.rows)
     label_w = max([len(r.label) for r in d.rows] + [5]) * CHAR + 0.15
     col_w = [
-        max([len(name)] + [len(r.columns[i]) for r in d.rows]) * CHAR + 0.2 for i, name in enumerate(d.column_names)
+        max(len(name) * 1.12, *(len(r.columns[i]) for r in d.rows)) * CHAR + 0.3
+        for i, name in enumerate(d.column_names)
     ]
     ci_w = max([len(format_ci(r.estimate, r.lo, r.hi, d.ratio)) for r in d.rows] + [16]) * CHAR + 0.2
     weight_w = 0.65
@@ -303,7 +304,7 @@ def _draw(d: ForestData, width: float | None, height: float | None, p: str) -> F
     # favours labels and notes
     left, right = d.favours
     null_fig = (ax.transData.transform((d.null, 0))[0]) / fig.bbox.width
-    below = -0.02 - 0.34 / height
+    below = -0.55 / height
     if left and right:
         fig.text(null_fig - 0.01, frac_bottom + below, left, ha="right", va="top", fontsize=7.5, color=MUTED)
         fig.text(null_fig + 0.01, frac_bottom + below, right, ha="left", va="top", fontsize=7.5, color=MUTED)

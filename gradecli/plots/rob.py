@@ -45,7 +45,7 @@ def _block_heights(b: RobBlock, kind: str) -> tuple[float, float]:
 
 def _draw(blocks: list[RobBlock], kind: str, width: float | None, height: float | None, p: str) -> Figure:
     label_w = max([len(s) for b in blocks for s in b.studies] + [len(x) for b in blocks for x in b.domain_long] + [8])
-    label_w = min(label_w, 48) * CHAR + 0.3
+    label_w = min(label_w, 52) * CHAR + 0.3
     cols = max(len(b.domains) + 1 for b in blocks)
     natural_w = max(label_w + 0.5 * cols + 0.6, 7.0 if kind != "traffic-light" else 0)
     heights = [_block_heights(b, kind) for b in blocks]
@@ -152,7 +152,7 @@ def _summary(fig, b: RobBlock, top: float, h: float, label_w: float, w: float, f
     n = len(names)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.set_yticks(range(n), [x if len(x) <= 48 else x[:47] + "…" for x in names], fontsize=8)
+    ax.set_yticks(range(n), [x if len(x) <= 52 else x[:51] + "…" for x in names], fontsize=8)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"], fontsize=8)
     ax.tick_params(length=0, colors=INK)
     for spine in ax.spines.values():
