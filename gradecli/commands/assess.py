@@ -212,7 +212,9 @@ def _detail(evidence, result: Assessment, ruleset, console: Console) -> None:  #
         for d in oa.domains:
             rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
             line = Text(f"  {DOMAIN_NAMES.get(d.domain, d.domain)}: ", style="bold")
-            line.append(rating + (f" ({d.status})" if d.status != "proposed" else ""))
+            line.append(
+                rating + (f" ({d.status.replace('_', ' ')})" if d.status not in ("proposed", "not_assessed") else "")
+            )
             if d.proposal.rule:
                 line.append(f" [{d.proposal.rule}]", style="dim")
             why = d.reviewer_reason or d.proposal.explanation

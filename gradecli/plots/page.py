@@ -113,7 +113,7 @@ def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
     for d in o.domains:
         rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
         why = d.reviewer_reason or d.proposal.explanation or ""
-        status = "" if d.status == "proposed" else f" ({d.status.replace('_', ' ')})"
+        status = "" if d.status in ("proposed", "not_assessed") else f" ({d.status.replace('_', ' ')})"
         rule = f' <span class="rule">[{escape(d.proposal.rule)}]</span>' if d.proposal.rule else ""
         out.append(
             f"<li><b>{escape(DOMAIN_NAMES.get(d.domain, d.domain).capitalize())}:</b> {escape(rating)}{status}"
