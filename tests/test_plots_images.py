@@ -245,3 +245,13 @@ def test_rob2_robins_i_overrides_and_mixed_tools(tmp_path: Path) -> None:
     ids = _ids(figure_bytes(forest_figure(trials), "svg"))
     assert len([i for i in ids if re.fullmatch(r"rob-\d+-\d+", i)]) == 3 * 4
     assert len([i for i in ids if re.fullmatch(r"study-\d+", i)]) == 3
+
+
+def test_no_information_in_rob2_is_drawn_grey_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "ni.yaml"
+    path.write_text(MIXED.replace("{randomisation: some_concerns}", "{randomisation: no_information}"))
+    blocks = rob_data(load_evidence(str(path)))
+    assert blocks[0].tool == "rob2" and blocks[0].levels[-1] == "no_information"
+    assert summary_shares(blocks[0])[0] == pytest.approx({"low": 1 / 3, "no_information": 1 / 3, "not_assessed": 1 / 3})
+    ids = _ids(figure_bytes(rob_figure(blocks, kind="summary"), "svg"))
+    assert "robbar-rob2-1-no_information" in ids

@@ -369,6 +369,8 @@ def rob_data(evidence: Evidence, outcome: Outcome | None = None) -> list[RobBloc
         b.domain_short = [DOMAIN_LABELS[tool][keys[i]][0] for i in keep]
         b.domain_long = [DOMAIN_LABELS[tool][keys[i]][1] for i in keep]
         b.judgments = [[row[i] for i in keep] + [row[-1]] for row in b.judgments]
+        if "no_information" not in b.levels and any(j == "no_information" for row in b.judgments for j in row):
+            b.levels = (*b.levels, "no_information")  # RoB 2 and RoB 1 as robvis allow it
         if b.weighted and sum(b.weights) <= 0:
             b.weights, b.weighted = [1.0] * len(b.studies), False
         out.append(b)
