@@ -87,6 +87,9 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a one-line message and an exit code."""
+    # pydantic looks up third-party plugins through package metadata on first use (≈25 ms of
+    # start-up); a command-line run needs none of them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
     except click.exceptions.Exit as exc:
