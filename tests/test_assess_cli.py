@@ -75,3 +75,15 @@ def test_rules_list_and_show() -> None:
     assert json.loads(ruleset.stdout)["imprecision"]["method"] == "participant_bands"
     unknown = run_cli("rules", "show", "IMP-CROS")
     assert unknown.returncode == 2 and "did you mean IMP-CROSS" in unknown.stderr
+
+
+def test_narrow_terminal_prints_one_block_per_outcome() -> None:
+    result = run_cli("assess", "examples/ketamine-chronic-pain.yaml", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "┏" not in result.stdout  # no table whose header words would be folded
+    assert "  Certainty (GRADE): ⊕◯◯◯ VERY LOW a,b" in lines
+    assert "  Risk with Intravenous ketamine: MD 15.8 lower (32.1 lower to 0.51 higher)" in lines
+    assert lines.count("  No studies reported this outcome.") == 3
+    assert "Intravenous ketamine may increase adverse events." in result.stdout
