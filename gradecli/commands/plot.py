@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from gradecli.cli import EXIT_INPUT
+from gradecli.cli import EXIT_INPUT, exit_with_problems
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|px|cm)?\s*$")
 
@@ -85,26 +85,30 @@ def plot() -> None:
     """
 
 
-def _load(file: str, output: str):  # type: ignore[no-untyped-def]
+def load_drawable(file: str, output: str, command: str = "plot"):  # type: ignore[no-untyped-def]
+    """Check matplotlib, the output path (never the input) and the evidence file, in that order;
+    return (evidence, target path). Shared by `plot` and `report`."""
     from gradecli.io.evidence import load_evidence
     from gradecli.plots import PlotsUnavailable, require_matplotlib
     from gradecli.problems import InputError
     from gradecli.report.output import OutputError, check_target
 
+    def fail(message: str) -> NoReturn:
+        click.echo(f"gradecli {command}: {message}", err=True)
+        raise SystemExit(EXIT_INPUT)
+
     try:
         require_matplotlib()
     except PlotsUnavailable as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         target = check_target(output, [file])
     except OutputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         evidence = load_evidence(file)
     except InputError as exc:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        raise SystemExit(EXIT_INPUT) from None
+        exit_with_problems(exc)
     return evidence, target
 
 
@@ -146,7 +150,7 @@ def _write(fig, target, output: str, fmt: str, dpi: float) -> None:  # type: ign
 def forest(file: str, outcome_id: str | None, output: str, width: str | None, height: str | None, dpi: float) -> None:
     """The forest plot of one outcome: studies, pooled diamond, prediction interval, thresholds, risk of bias."""
     fmt = _format(output)
-    evidence, target = _load(file, output)
+    evidence, target = load_drawable(file, output)
     outcome = _outcome(evidence, outcome_id, file)
     from gradecli.grade.ruleset import load_ruleset
     from gradecli.plots.data import PlotDataError, forest_data
@@ -159,9 +163,7 @@ def forest(file: str, outcome_id: str | None, output: str, width: str | None, he
     except PlotDataError as exc:
         _fail(str(exc))
     except InputError as exc:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        raise SystemExit(EXIT_INPUT) from None
+        exit_with_problems(exc)
     fig = forest_figure(data, parse_size(width, dpi, "--width"), parse_size(height, dpi, "--height"))
     _write(fig, target, output, fmt, dpi)
 
@@ -188,7 +190,7 @@ def rob(
 ) -> None:
     """Risk-of-bias traffic-light plot and summary bars (RoB 2, ROBINS-I, RoB 1), robvis colours."""
     fmt = _format(output)
-    evidence, target = _load(file, output)
+    evidence, target = load_drawable(file, output)
     outcome = _outcome(evidence, outcome_id, file) if outcome_id is not None else None
     from gradecli.plots.data import PlotDataError, rob_data
     from gradecli.plots.rob import rob_figure

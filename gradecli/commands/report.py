@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from gradecli.cli import EXIT_INPUT
+from gradecli.cli import EXIT_INPUT, exit_with_problems
 
 
 def _fail(message: str) -> NoReturn:
@@ -36,29 +36,17 @@ def report(file: str, output: str, rules: str | None) -> None:
     Example:
       gradecli report examples/bcg-vaccine-tuberculosis.yaml -o report.html
     """
-    from gradecli.plots import PlotsUnavailable, require_matplotlib
-    from gradecli.problems import InputError
-    from gradecli.report.output import OutputError, check_target, write_atomic
-
-    try:
-        require_matplotlib()
-    except PlotsUnavailable as exc:
-        _fail(str(exc))
-    try:
-        target = check_target(output, [file])
-    except OutputError as exc:
-        _fail(str(exc))
+    from gradecli.commands.plot import load_drawable
     from gradecli.grade.engine import assess
     from gradecli.grade.ruleset import load_ruleset
-    from gradecli.io.evidence import load_evidence
+    from gradecli.problems import InputError
+    from gradecli.report.output import write_atomic
 
+    evidence, target = load_drawable(file, output, command="report")
     try:
-        evidence = load_evidence(file)
         ruleset = load_ruleset(rules or evidence.defaults.rules or "default")
     except InputError as exc:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        raise SystemExit(EXIT_INPUT) from None
+        exit_with_problems(exc)
     from gradecli.plots.page import render
 
     html = render(evidence, assess(evidence, ruleset), ruleset)
