@@ -10,37 +10,17 @@ off and the console logged to stderr (tests/test_report_page_chromium.py scans t
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chromium import FLAGS, chromium, screenshot_page  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bcg-vaccine-tuberculosis.yaml"
 PNG = ROOT / "docs" / "report-bcg.png"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--enable-logging=stderr",
-    "--v=0",
-)
-
-
-def chromium() -> str | None:
-    """The Chromium executable on PATH, or None."""
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def write_report(example: Path, html: Path) -> None:
@@ -50,34 +30,6 @@ def write_report(example: Path, html: Path) -> None:
         capture_output=True,
         cwd=ROOT,
     )
-
-
-def screenshot_page(page: Path, png: Path, size: str = "1280,2400", timeout: float = 120) -> str:
-    """Screenshot ``page`` (an HTML file) to ``png``; return Chromium's stderr (the console log)."""
-    browser = chromium()
-    if browser is None:
-        raise RuntimeError("chromium is not on PATH (Debian: apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="gradecli-report-shot-") as tmp:
-        profile = Path(tmp) / "profile"
-        profile.mkdir()
-        png.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [
-                browser,
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--screenshot={png}",
-                f"--window-size={size}",
-                page.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-            text=True,
-        )
-    if not png.is_file():
-        raise RuntimeError(f"chromium ran but wrote no screenshot to {png}")
-    return done.stderr
 
 
 def main() -> None:

@@ -10,30 +10,22 @@ background network feature switched off. The page itself loads nothing (see docs
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chromium import chromium, screenshot_page
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-chronic-pain.yaml"
 PNG = ROOT / "docs" / "sof-ketamine.png"
 
 
-def chromium() -> str | None:
-    """The Chromium executable on PATH, or None."""
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def screenshot(example: Path, png: Path, size: str = "1280,1600", timeout: float = 120) -> None:
     """Render ``example`` as HTML and write a screenshot of the page to ``png``."""
-    browser = chromium()
-    if browser is None:
+    if chromium() is None:
         raise RuntimeError("chromium is not on PATH (Debian: apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="gradecli-shot-") as tmp:
         page = Path(tmp) / "sof.html"
@@ -43,32 +35,7 @@ def screenshot(example: Path, png: Path, size: str = "1280,1600", timeout: float
             capture_output=True,
             cwd=ROOT,
         )
-        profile = Path(tmp) / "profile"
-        profile.mkdir()
-        png.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                f"--user-data-dir={profile}",
-                f"--screenshot={png}",
-                f"--window-size={size}",
-                page.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
-    if not png.is_file():
-        raise RuntimeError(f"chromium ran but wrote no screenshot to {png}")
+        screenshot_page(page, png, size, timeout)
 
 
 def main() -> None:
