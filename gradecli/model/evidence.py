@@ -66,6 +66,8 @@ Reason = Annotated[
         description="Why: every reviewer judgment must say why, in words a reader of the table understands.",
     ),
 ]
+Text = Annotated[str, Field(max_length=100_000)]
+"""Free text (notes, reasons given with a risk-of-bias judgment, sources): at most 100,000 characters."""
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Positive = Annotated[int, Field(ge=1, le=1_000_000_000)]
 
@@ -85,11 +87,11 @@ class Question(Strict):
 
 class Review(Strict):
     title: NonEmpty
-    authors: list[NonEmpty] = Field(default_factory=list)
+    authors: list[NonEmpty] = Field(default_factory=list, max_length=10_000)
     doi: NonEmpty | None = Field(None, description="DOI of the review the numbers come from.")
     url: NonEmpty | None = None
     question: Question | None = None
-    notes: str | None = None
+    notes: Text | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,7 +114,21 @@ class Analysis(Strict):
 
 class Defaults(Strict):
     analysis: Analysis | None = None
-    rules: NonEmpty | None = Field(None, description="A rule set in rules/ (by name) or a path to one.")
+    rules: NonEmpty | None = Field(
+        None,
+        description="A rule set shipped with gradecli (by name) or a path to one, relative to this file's "
+        "folder and inside it.",
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _path_stays_inside(cls, v: str | None) -> str | None:
+        from gradecli.io.paths import check_relative, looks_like_path
+
+        problem = check_relative(v) if v is not None and looks_like_path(v) else None
+        if problem:
+            raise ValueError(problem)
+        return v
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +141,7 @@ class Rob2Assessment(Strict):
     tool: Literal["rob2"]
     overall: Rob2
     domains: dict[Rob2Domain, Rob2] = Field(default_factory=dict)
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class Rob1Assessment(Strict):
@@ -134,7 +150,7 @@ class Rob1Assessment(Strict):
     tool: Literal["rob1"]
     overall: Rob1
     domains: dict[Rob1Domain, Rob1] = Field(default_factory=dict)
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class RobinsIAssessment(Strict):
@@ -143,7 +159,7 @@ class RobinsIAssessment(Strict):
     tool: Literal["robins-i"]
     overall: RobinsI
     domains: dict[RobinsIDomain, RobinsI] = Field(default_factory=dict)
-    reason: str | None = None
+    reason: Text | None = None
 
 
 RiskOfBias = Annotated[
@@ -158,7 +174,7 @@ class Study(Strict):
     year: Annotated[int, Field(ge=1000, le=3000)] | None = None
     funding: NonEmpty | None = Field(None, description="e.g. industry, public, mixed, not reported.")
     registration: NonEmpty | None = None
-    notes: str | None = None
+    notes: Text | None = None
     risk_of_bias: RiskOfBias | None = None
 
 
@@ -288,7 +304,7 @@ class SummaryResult(Strict):
     i2: Annotated[float, Field(ge=0, le=100)] | None = Field(None, description="I² in percent.")
     tau2: Annotated[float, Field(ge=0)] | None = None
     model: Model | None = Field(None, description="The model the source review used, if known.")
-    source: str | None = Field(None, description="Where the numbers come from (table, page, analysis).")
+    source: Text | None = Field(None, description="Where the numbers come from (table, page, analysis).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +328,7 @@ class Thresholds(Strict):
     moderate: Annotated[float, Field(gt=0)] | None = None
     large: Annotated[float, Field(gt=0)] | None = None
     relative: Annotated[float, Field(gt=1)] | None = None
-    source: str | None = None
+    source: Text | None = None
 
 
 class AssumedRisk(Strict):
@@ -320,7 +336,7 @@ class AssumedRisk(Strict):
 
     value: Annotated[float, Field(gt=0, lt=1)]
     label: NonEmpty | None = Field(None, description="e.g. 'low risk', 'high risk' for several strata.")
-    source: str | None = None
+    source: Text | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,17 +408,17 @@ class Outcome(Strict):
     follow_up: NonEmpty | None = None
     thresholds: Thresholds | None = None
     assumed_risk: list[AssumedRisk] = Field(
-        default_factory=list, description="One assumed comparator risk, or a list of risk strata."
+        default_factory=list, max_length=100, description="One assumed comparator risk, or a list of risk strata."
     )
     analysis: Analysis | None = None
-    data: list[DataRow] | None = None
+    data: Annotated[list[DataRow], Field(max_length=100_000)] | None = None
     summary: SummaryResult | None = None
-    risk_of_bias_overrides: list[RiskOfBiasOverride] = Field(default_factory=list)
+    risk_of_bias_overrides: list[RiskOfBiasOverride] = Field(default_factory=list, max_length=100_000)
     judgements: Judgements = Field(default_factory=Judgements)
     recorded_certainty: Certainty | None = Field(
         None, description="The certainty the review authors reported; `gradecli check` compares it."
     )
-    notes: str | None = None
+    notes: Text | None = None
 
     @field_validator("assumed_risk", mode="before")
     @classmethod
