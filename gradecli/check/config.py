@@ -4,7 +4,7 @@ upwards to the repository root).
 ```yaml
 include: ["evidence/**/*.yaml"]     # globs, relative to the config file (default: every .yaml/.yml/.json)
 exclude: ["evidence/drafts/**"]
-rules: default                      # rule set name or path (relative to the config file)
+rules: default                      # rule set name, or a path relative to the config file (inside its folder)
 fail_on: error                      # error | warning: the lowest severity that fails the run
 severity: {GC102: error, GC402: off}  # per-code severity: error | warning | info | off
 ```
@@ -53,6 +53,18 @@ def load_config(path: Path) -> CheckConfig:
         config = CheckConfig.model_validate(tree.data or {})
     except ValidationError as exc:
         raise InputError(problems_from(exc, CheckConfig, tree, str(path))) from None
+    if config.rules:
+        from gradecli.io.paths import PathOutsideError, looks_like_path, resolve_inside
+
+        if looks_like_path(config.rules):
+            line, col = tree.mark(("rules",))
+            try:
+                resolved = resolve_inside(config.rules, path.parent)
+            except PathOutsideError as exc:
+                raise InputError.single(str(path), str(exc), line, col, "rules") from None
+            if not resolved.is_file():
+                raise InputError.single(str(path), f"{config.rules!r}: no such rule set file", line, col, "rules")
+            config = config.model_copy(update={"rules": str(resolved)})
     unknown = [c for c in config.severity if c not in CODES]
     if unknown:
         line, col = tree.mark(("severity", unknown[0]), key=True)

@@ -1,6 +1,10 @@
 """Which files `gradecli check` reads: files as given, folders searched recursively for
 ``*.yaml``, ``*.yml`` and ``*.json`` (hidden folders, virtual environments and node_modules are
-skipped), filtered by the config's include/exclude globs."""
+skipped), filtered by the config's include/exclude globs.
+
+Inside a folder, a symbolic link that leads out of the folder is not followed: a pull request that
+adds ``evidence/x.yaml -> ~/.ssh/config`` must not make a CI job read (and quote, in its error
+messages) a file outside the repository. Files named on the command line are read as given."""
 
 from __future__ import annotations
 
@@ -18,10 +22,11 @@ def _matches(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.removeprefix("**/")) for p in patterns)
 
 
-def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[list[str], list[str]]:
-    """(files to check, paths that do not exist)."""
+def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[list[str], list[str], list[str]]:
+    """(files to check, paths that do not exist, links in a folder that lead out of it)."""
     files: list[str] = []
     missing: list[str] = []
+    outside: list[str] = []
     for given in paths:
         if given == "-":
             files.append("-")
@@ -31,11 +36,16 @@ def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[l
             files.append(given)
         elif p.is_dir():
             found = []
+            top = os.path.realpath(p)
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(names):
                     if name.endswith(SUFFIXES) and not name.startswith("."):
-                        found.append(os.path.join(root, name))
+                        f = os.path.join(root, name)
+                        if os.path.commonpath([top, os.path.realpath(f)]) != top:
+                            outside.append(f)
+                        else:
+                            found.append(f)
             for f in found:
                 try:
                     rel = Path(f).resolve().relative_to(base.resolve()).as_posix()
@@ -50,4 +60,4 @@ def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[l
             missing.append(given)
     seen: set[str] = set()
     unique = [f for f in files if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
-    return unique, missing
+    return unique, missing, outside

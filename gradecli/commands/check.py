@@ -81,15 +81,13 @@ def check(
         config_path = find_config(Path.cwd())
         config = load_config(config_path) if config_path else CheckConfig()
         base = config_path.parent if config_path else Path.cwd()
-        rules_ref = (
-            rules
-            or (str(base / config.rules) if config.rules and config.rules.endswith((".yaml", ".yml")) else config.rules)
-            or "default"
-        )
+        rules_ref = rules or config.rules or "default"
         ruleset = load_ruleset(rules_ref)
     except InputError as exc:
         exit_with_problems(exc)
-    files, missing = discover(paths, config, base)
+    files, missing, outside = discover(paths, config, base)
+    for link in outside:
+        click.echo(f"gradecli: {link}: skipped: a symbolic link that leads out of the folder being checked", err=True)
     for m in missing:
         click.echo(f"gradecli: {m}: no such file or folder", err=True)
     if missing:
@@ -105,7 +103,14 @@ def check(
             raise SystemExit(EXIT_INPUT) from None
     severities = dict(config.severity)
     results: list[FileResult] = []
-    stdin_text = sys.stdin.read() if "-" in files else None
+    stdin_text = None
+    if "-" in files:
+        from gradecli.io.source import read_text
+
+        try:
+            stdin_text = read_text("-")
+        except InputError as exc:
+            exit_with_problems(exc)
     on_disk = [f for f in files if f != "-"]
     workers = jobs if jobs > 0 else (os.cpu_count() or 1) if len(on_disk) >= 200 else 1
     progress = None

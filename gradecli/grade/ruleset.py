@@ -118,13 +118,20 @@ def available() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
 
 
-def _locate(ref: str, base: Path | None) -> Path:
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
-        path = Path(ref)
-        if not path.is_absolute() and base is not None and not path.exists():
-            path = base / path
-        return path
-    return RULES_DIR / f"{ref}.yaml"
+def _locate(ref: str) -> Path:
+    """A rule set named on the command line: a path as written (relative to the working folder), or
+    the name of a shipped one."""
+    from gradecli.io.paths import looks_like_path
+
+    return Path(ref) if looks_like_path(ref) else RULES_DIR / f"{ref}.yaml"
+
+
+def _locate_parent(ref: str, child: Path) -> Path:
+    """The rule set that ``child`` ``extends:``: a shipped one by name, or a path relative to the
+    child's folder that stays inside it (see :mod:`gradecli.io.paths`)."""
+    from gradecli.io.paths import looks_like_path, resolve_inside
+
+    return resolve_inside(ref, child.parent) if looks_like_path(ref) else RULES_DIR / f"{ref}.yaml"
 
 
 def _read(path: Path) -> tuple[dict[str, Any], Any]:
@@ -138,14 +145,16 @@ def _read(path: Path) -> tuple[dict[str, Any], Any]:
     return tree.data, tree
 
 
-def load_ruleset(ref: str = "default", *, base: Path | None = None) -> RuleSet:
-    """Load a rule set by name (``rules/NAME.yaml``) or path, following ``extends:``."""
+def load_ruleset(ref: str = "default") -> RuleSet:
+    """Load a rule set by name (``rules/NAME.yaml``) or path, following ``extends:`` (a path there is
+    relative to the file that says it and may not lead out of that file's folder)."""
+    from gradecli.io.paths import PathOutsideError
     from gradecli.io.validation_errors import problems_from
     from gradecli.problems import InputError
 
     chain: list[tuple[Path, dict[str, Any], Any]] = []
     seen: set[Path] = set()
-    path = _locate(ref, base)
+    path = _locate(ref)
     if not path.exists():
         names = ", ".join(available())
         raise InputError.single(ref, f"no such rule set (shipped: {names}; or give a path to a .yaml file)")
@@ -161,9 +170,12 @@ def load_ruleset(ref: str = "default", *, base: Path | None = None) -> RuleSet:
             break
         if len(chain) > MAX_EXTENDS_DEPTH:
             raise InputError.single(str(path), f"`extends:` is more than {MAX_EXTENDS_DEPTH} levels deep")
-        nxt = _locate(str(parent), path.parent)
-        if not nxt.exists():
-            line, col = tree.mark(("extends",))
+        line, col = tree.mark(("extends",))
+        try:
+            nxt = _locate_parent(str(parent), path)
+        except PathOutsideError as exc:
+            raise InputError.single(str(path), str(exc), line, col, "extends") from None
+        if not nxt.is_file():
             raise InputError.single(str(path), f"extends {parent!r}: no such rule set", line, col, "extends")
         path = nxt
     # validate each file on its own, so errors point at the right file and line

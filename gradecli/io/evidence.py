@@ -30,7 +30,34 @@ def load_evidence_tree(path: str, text: str | None = None) -> tuple[Evidence, Tr
     if text is None:
         text = read_text(path)
     json_syntax = True if path.endswith(".json") else (False if path.endswith((".yaml", ".yml")) else None)
-    return parse_evidence_tree(text, name, json_syntax=json_syntax)
+    evidence, tree = parse_evidence_tree(text, name, json_syntax=json_syntax)
+    return _resolve_rules_path(evidence, tree, path), tree
+
+
+def _resolve_rules_path(evidence: Evidence, tree: Tree, path: str) -> Evidence:
+    """A rule-set path in ``defaults.rules`` is relative to the evidence file's folder (the working
+    folder for standard input) and may not lead out of it (:mod:`gradecli.io.paths`); the evidence
+    returned carries the resolved absolute path."""
+    from pathlib import Path
+
+    from gradecli.io.paths import PathOutsideError, looks_like_path, resolve_inside
+
+    ref = evidence.defaults.rules
+    if ref is None or not looks_like_path(ref):
+        return evidence
+    name = "<stdin>" if path == "-" else path
+    folder = Path.cwd() if path == "-" else Path(path).parent
+    line, col = tree.mark(("defaults", "rules"))
+    try:
+        resolved = resolve_inside(ref, folder)
+    except PathOutsideError as exc:
+        raise InputError.single(name, str(exc), line, col, "defaults.rules") from None
+    if not resolved.is_file():
+        raise InputError.single(
+            name, f"{ref!r}: no such rule set file (relative to this file)", line, col, "defaults.rules"
+        )
+    defaults = evidence.defaults.model_copy(update={"rules": str(resolved)})
+    return evidence.model_copy(update={"defaults": defaults})
 
 
 def parse_evidence(text: str, name: str, *, json_syntax: bool | None = None) -> Evidence:
