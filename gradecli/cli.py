@@ -5,11 +5,15 @@ lives in its own module under :mod:`gradecli.commands` and is imported only when
 ``gradecli --version`` imports nothing but click.
 
 Exit codes: 0 success; 1 findings at failing severity (``check``) ; 2 usage error or invalid /
-unreadable input; 3 internal error (a bug: please report it); 130 interrupted.
+unreadable input; 3 internal error (a bug: please report it); 130 interrupted (Ctrl-C, SIGINT);
+143 terminated (SIGTERM, e.g. a cancelled CI job). An interrupted or terminated run unwinds like an
+exception, so every output it was writing is removed (:func:`gradecli.report.output.write_atomic`)
+and nothing is left half-written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -27,6 +31,16 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised on SIGTERM so that a terminated run cleans up exactly as an interrupted one does."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
 
 # command name -> (module, attribute, one-line help shown by `gradecli --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -90,6 +104,10 @@ def main(argv: list[str] | None = None) -> None:
     # pydantic looks up third-party plugins through package metadata on first use (≈25 ms of
     # start-up); a command-line run needs none of them.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    import signal
+
+    with contextlib.suppress(ValueError):  # not in the main thread (e.g. called from a library's thread)
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -102,6 +120,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("gradecli: interrupted", err=True)
         rc = EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("gradecli: terminated", err=True)
+        rc = EXIT_TERMINATED
     except KeyboardInterrupt:
         click.echo("gradecli: interrupted", err=True)
         rc = EXIT_INTERRUPTED

@@ -11,7 +11,13 @@ _RULES = None
 
 def _init_worker(rules_ref: str, severities: dict[str, str]) -> None:
     global _RULES
+    import signal
+
     from gradecli.grade.ruleset import load_ruleset
+
+    # Ctrl-C reaches the whole process group: the parent alone handles it (it cancels the pool and
+    # exits 130); a worker would otherwise print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     _RULES = (load_ruleset(rules_ref), severities)
 
@@ -125,13 +131,14 @@ def check(
         if workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(
-                max_workers=workers, initializer=_init_worker, initargs=(rules_ref, severities)
-            ) as pool:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_ref, severities))
+            try:
                 for result in pool.map(_check_one, on_disk, chunksize=16):
                     results.append(result)
                     if progress:
                         progress.advance(task)
+            finally:  # on Ctrl-C: drop the queued files, wait only for the chunks being checked
+                pool.shutdown(wait=True, cancel_futures=True)
         else:
             for f in on_disk:
                 results.append(check_text(f, None, ruleset, severities))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 
 from gradecli.io.study_csv import read_study_csv
 from gradecli.problems import InputError, Problem
@@ -55,19 +54,13 @@ def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[
     studies: dict[str, None] = {}
     problems: list[Problem] = []
     for outcome, text, linenos in _groups(path):
-        fd, tmp = tempfile.mkstemp(suffix=".csv")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            try:
-                data = read_study_csv(tmp)
-            except InputError as exc:
-                for p in exc.problems:
-                    line = linenos[p.line - 1] if 0 < p.line <= len(linenos) else p.line
-                    problems.append(Problem(path, line, p.col, p.path, p.message))
-                continue
-        finally:
-            os.unlink(tmp)
+            data = read_study_csv(path, text)
+        except InputError as exc:
+            for p in exc.problems:
+                line = linenos[p.line - 1] if 0 < p.line <= len(linenos) else p.line
+                problems.append(Problem(path, line, p.col, p.path, p.message))
+            continue
         kind, default = TYPES[type(data).__name__]
         m = (measure or default).upper()
         rows: list[dict] = []

@@ -14,8 +14,8 @@ file is reported at once (up to ``MAX_PROBLEMS``) as ``FILE:LINE:COL: column: me
 from __future__ import annotations
 
 import math
-import sys
 
+from gradecli.io.source import read_text
 from gradecli.problems import InputError, Problem
 from gradecli.stats.analysis import BinaryData, ContinuousData, GenericData
 
@@ -77,25 +77,12 @@ def _split(line: str) -> list[tuple[str, int]] | None:
             i = j + 1
 
 
-def _read_text(path: str) -> tuple[str, str]:
-    """(display name, text)."""
+def read_study_csv(path: str, text: str | None = None) -> BinaryData | ContinuousData | GenericData:
+    """Read and check a study CSV (``-`` for stdin; ``text`` when it is already read). Raises
+    :class:`InputError`."""
     name = "<stdin>" if path == "-" else path
-    try:
-        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
-    except OSError as exc:
-        raise InputError.single(name, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.single(name, f"not UTF-8 (byte 0x{raw[exc.start]:02x})", line, col) from None
-    return name, text
-
-
-def read_study_csv(path: str) -> BinaryData | ContinuousData | GenericData:
-    """Read and check a study CSV (``-`` for stdin). Raises :class:`InputError`."""
-    name, text = _read_text(path)
+    if text is None:
+        text = read_text(path)
     lines = text.splitlines()
     # skip leading blank lines
     first = 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from typing import Any
 
@@ -104,18 +103,12 @@ def write_output(text: str, output: str | None, inputs: list[str], force: bool) 
 
         click.echo(text, nl=False)
         return
-    out_real = os.path.realpath(output)
-    for src in inputs:
-        if src and src != "-" and os.path.exists(src) and os.path.realpath(src) == out_real:
-            raise InputError.single(output, "refusing to write over the input file; choose another -o")
-    if os.path.isdir(output):
-        raise InputError.single(output, "is a directory; give a file name with -o")
-    if os.path.exists(output) and not force:
+    from gradecli.report.output import OutputError, check_target, write_atomic
+
+    try:
+        target = check_target(output, [src for src in inputs if src])
+    except OutputError as exc:
+        raise InputError.single(output, str(exc).split(": ", 1)[-1]) from None
+    if target.exists() and not force:
         raise InputError.single(output, "already exists; use --force to overwrite it")
-    parent = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(parent):
-        raise InputError.single(output, f"folder {parent} does not exist")
-    tmp = output + ".tmp-gradecli"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, output)
+    write_atomic(target, text.encode("utf-8"))
