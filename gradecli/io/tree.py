@@ -222,8 +222,15 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         if "expected a single document" in str(exc.context or ""):
             what = "the file holds more than one YAML document (---); an evidence file is one document"
         raise InputError.single(name, f"YAML syntax error: {what}", line, col) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        pos = exc.position
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"YAML syntax error: character U+{ord(char):04X} is not allowed in YAML ({exc.reason})"
+        raise InputError.single(name, message, line, col) from None
     except yaml.YAMLError as exc:
-        raise InputError.single(name, f"YAML error: {exc}") from None
+        raise InputError.single(name, f"YAML error: {' '.join(str(exc).split())}") from None
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:

@@ -275,7 +275,12 @@ def forest_data(evidence: Evidence, outcome: Outcome, rules: RuleSet | None = No
     if pooled is not None:
         pi_lb, pi_ub = getattr(pooled, "pi_lb", None), getattr(pooled, "pi_ub", None)
         if pi_lb is not None and pi_ub is not None and pooled.k > 2:  # type: ignore[attr-defined]
-            data.prediction = (math.exp(pi_lb), math.exp(pi_ub)) if log_scale else (pi_lb, pi_ub)
+            if log_scale:  # a log limit beyond ±709 has no finite ratio: no interval to draw
+                pi = (math.exp(pi_lb), math.exp(pi_ub)) if max(abs(pi_lb), abs(pi_ub)) < 709 else None
+            else:
+                pi = (pi_lb, pi_ub)
+            if pi is not None and all(map(math.isfinite, pi)):
+                data.prediction = pi
         if pooled.k > 1:  # type: ignore[attr-defined]
             het = f"Heterogeneity: I² = {pooled.i2:.0f}%"  # type: ignore[attr-defined]
             if getattr(pooled, "tau2", None) is not None:
