@@ -63,6 +63,15 @@ class Finding:
         }
 
 
+def printable(text: str) -> str:
+    """``text`` with every unprintable character escaped (``\\n``, ``\\x1b``, ``\\u2028``, ...): a
+    message quotes ids and keys from the file, and one finding must stay one line of plain text
+    (and valid XML in the JUnit report)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def make(
     file: str,
     line: int,
@@ -75,4 +84,4 @@ def make(
     severity = (severities or {}).get(code, CODES[code][0])
     if severity == "off":
         return None
-    return Finding(file, line, col, code, severity, message, outcome)  # type: ignore[arg-type]
+    return Finding(file, line, col, code, severity, printable(message), outcome)  # type: ignore[arg-type]

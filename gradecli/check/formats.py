@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import quoteattr
 
-from gradecli.check.findings import CODES, Finding
+from gradecli.check.findings import CODES, Finding, printable
 from gradecli.check.run import FileResult
 
 
@@ -44,13 +44,14 @@ def github(findings: list[Finding]) -> str:
 
 
 def junit(results: list[FileResult], failing: set[str]) -> str:
-    """JUnit XML: one test case per file; a failure per finding at failing severity."""
+    """JUnit XML: one test case per file; a failure per finding at failing severity. Characters
+    that XML 1.0 cannot hold (control characters in a file name, say) are escaped first."""
     failures = sum(1 for r in results for f in r.findings if f.severity in failing)
     cases = []
     for r in results:
         body = []
         for f in r.findings:
-            where = f"{f.file}:{f.line}:{f.col}" if f.line else f.file
+            where = printable(f"{f.file}:{f.line}:{f.col}" if f.line else f.file)
             kind = "failure" if f.severity in failing else "system-out"
             if kind == "failure":
                 body.append(
@@ -60,10 +61,10 @@ def junit(results: list[FileResult], failing: set[str]) -> str:
             else:
                 body.append(f"      <system-out>{_xml(f'{where}: {f.severity} {f.code} {f.message}')}</system-out>")
         if r.status == "skipped":
-            body.append(f"      <skipped message={quoteattr(r.reason or 'not an evidence file')}/>")
+            body.append(f"      <skipped message={quoteattr(printable(r.reason or 'not an evidence file'))}/>")
         inner = "\n".join(body)
         cases.append(
-            f'    <testcase classname="gradecli.check" name={quoteattr(r.path)}>'
+            f'    <testcase classname="gradecli.check" name={quoteattr(printable(r.path))}>'
             + (f"\n{inner}\n    " if inner else "")
             + "</testcase>"
         )
