@@ -56,6 +56,8 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
 
     if rev is not None and len(files) != 1:
         raise click.UsageError("with --git REV give one FILE")
+    if rev is not None and (rev.startswith("-") or not rev.strip()):
+        raise click.UsageError(f"--git {rev!r}: not a revision (a revision never starts with '-')")
     if rev is None and len(files) != 2:
         raise click.UsageError("give OLD and NEW, or --git REV FILE")
     try:
