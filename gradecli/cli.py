@@ -34,8 +34,9 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 
-class Terminated(KeyboardInterrupt):
-    """Raised on SIGTERM so that a terminated run cleans up exactly as an interrupted one does."""
+class Terminated(BaseException):
+    """Raised on SIGTERM so that a terminated run unwinds (and removes what it was writing) as an
+    interrupted one does. A BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it."""
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
