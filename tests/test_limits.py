@@ -218,3 +218,24 @@ def test_extends_chain_depth_and_loops_are_refused(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text("name: b\nextends: a.yaml\n")
     rc, err, _ = run_measured("rules", "show", str(tmp_path / "a.yaml"))
     one_line_error(rc, err, str(tmp_path), "makes a loop")
+
+
+# --- archives ------------------------------------------------------------------------------------------
+
+
+def test_a_zip_bomb_data_package_is_refused_before_unpacking(tmp_path: Path) -> None:
+    import zipfile
+
+    from gradecli.io.datapackage import MAX_BYTES as PACKAGE_BYTES
+
+    bomb = tmp_path / "CD000000-dataPackage.zip"
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("CD000000-data-rows.csv", "w", force_zip64=True) as member,
+    ):
+        for _ in range(PACKAGE_BYTES // 2**20 + 1):
+            member.write(b"\0" * 2**20)
+    assert bomb.stat().st_size < 2**20  # a megabyte that unpacks to over 200 MB
+    rc, err, mib = run_measured("import", "revman-data", str(bomb))
+    one_line_error(rc, err, str(bomb), "the package unpacks to")
+    assert mib < baseline_mib() + 50

@@ -51,7 +51,14 @@ def _read_members(path: str) -> dict[str, str]:
     p = Path(path)
     found: dict[str, bytes] = {}
     if p.is_dir():
+        top = os.path.realpath(p)
+        total = 0
         for f in sorted(p.rglob("*.csv")):
+            if os.path.commonpath([top, os.path.realpath(f)]) != top:
+                continue  # a link out of the package's folder is not part of the package
+            total += f.stat().st_size
+            if total > MAX_BYTES:
+                raise InputError.single(path, f"the package's CSV files hold more than {MAX_BYTES:,} bytes")
             found[f.name] = f.read_bytes()
     elif p.is_file():
         try:
