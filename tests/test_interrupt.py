@@ -39,15 +39,19 @@ def commands(tmp: Path, out: Path) -> dict[str, list[str]]:
         "check": ["check", str(BCG), "--output", str(out)],
         "import": ["import", "csv", str(tmp / "studies.csv"), "-o", str(out), "--force"],
         "export": ["export", "robvis", str(BCG), "--tool", "rob1", "-o", str(out), "--force"],
+        "report": ["report", str(BCG), "-o", str(out)],
+        "plot": ["plot", "rob", str(BCG), "-o", str(out)],
     }
 
 
-@pytest.mark.parametrize("name", ["assess", "assess-json", "check", "import", "export"])
+@pytest.mark.parametrize("name", ["assess", "assess-json", "check", "import", "export", "report", "plot"])
 @pytest.mark.parametrize("existing", [False, True], ids=["new", "existing"])
 def test_interrupted_while_writing_leaves_nothing_half_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, existing: bool
 ) -> None:
-    out = tmp_path / "result.out"
+    if name in ("report", "plot"):
+        pytest.importorskip("matplotlib")
+    out = tmp_path / ("result.svg" if name == "plot" else "result.out")
     if existing:
         out.write_text("the previous report\n")
     argv = commands(tmp_path, out)[name]

@@ -80,6 +80,12 @@ def test_50_mb_on_standard_input_is_cut_off_at_the_limit() -> None:
     assert mib < baseline_mib() + 3 * MAX_BYTES // 2**20  # at most the limit (plus its decoded copy) is held
 
 
+@pytest.mark.parametrize("command", [["check", "-"], ["meta", "-", "--measure", "GENERIC"], ["import", "csv", "-"]])
+def test_standard_input_has_the_limit_in_every_command(command: list[str]) -> None:
+    rc, err, _ = run_measured(*command, stdin=b"#" * 50_000_000)
+    one_line_error(rc, err, "<stdin>", "larger than the limit")
+
+
 def test_a_device_that_never_ends_is_cut_off_at_the_limit() -> None:
     rc, err, _ = run_measured("validate", "/dev/zero")
     one_line_error(rc, err, "/dev/zero", "larger than the limit")
