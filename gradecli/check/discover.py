@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from gradecli.check.config import CheckConfig
+from gradecli.io.paths import is_inside
 
 SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = {"node_modules", "__pycache__", "venv", ".venv"}
@@ -36,16 +37,12 @@ def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[l
             files.append(given)
         elif p.is_dir():
             found = []
-            top = os.path.realpath(p)
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(names):
                     if name.endswith(SUFFIXES) and not name.startswith("."):
                         f = os.path.join(root, name)
-                        if os.path.commonpath([top, os.path.realpath(f)]) != top:
-                            outside.append(f)
-                        else:
-                            found.append(f)
+                        (found if is_inside(f, p) else outside).append(f)
             for f in found:
                 try:
                     rel = Path(f).resolve().relative_to(base.resolve()).as_posix()

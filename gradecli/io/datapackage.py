@@ -51,10 +51,11 @@ def _read_members(path: str) -> dict[str, str]:
     p = Path(path)
     found: dict[str, bytes] = {}
     if p.is_dir():
-        top = os.path.realpath(p)
+        from gradecli.io.paths import is_inside
+
         total = 0
         for f in sorted(p.rglob("*.csv")):
-            if os.path.commonpath([top, os.path.realpath(f)]) != top:
+            if not is_inside(f, p):
                 continue  # a link out of the package's folder is not part of the package
             total += f.stat().st_size
             if total > MAX_BYTES:

@@ -33,14 +33,18 @@ def check_relative(ref: str) -> str | None:
     return None
 
 
+def is_inside(path: str | Path, folder: str | Path) -> bool:
+    """True when ``path``, its symbolic links resolved, is ``folder`` (resolved too) or lies below it."""
+    root = os.path.realpath(folder)
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+
 def resolve_inside(ref: str, folder: Path) -> Path:
     """``folder / ref`` with symbolic links resolved; :class:`PathOutsideError` if it is not inside
     ``folder`` (itself resolved)."""
     problem = check_relative(ref)
     if problem:
         raise PathOutsideError(problem)
-    root = Path(os.path.realpath(folder))
-    target = Path(os.path.realpath(root / ref))
-    if target != root and root not in target.parents:
+    if not is_inside(folder / ref, folder):
         raise PathOutsideError(f"{ref!r} leads out of the file's folder (through a symbolic link)")
-    return target
+    return Path(os.path.realpath(folder / ref))
