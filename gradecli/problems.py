@@ -22,11 +22,13 @@ class Problem:
     code: str = "GC001"  # finding code for `gradecli check` (GC001: the file is invalid)
 
     def format(self) -> str:
+        """``FILE:LINE:COL: field.path: message`` on one line, whatever the file held: a character
+        that is not printable (a newline in a key, U+2028, a control character) is shown escaped."""
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         prefix = f"{self.path}: " if self.path else ""
-        return f"{where}: {prefix}{self.message}"
+        return printable(f"{where}: {prefix}{self.message}")
 
 
 class InputError(Exception):
@@ -41,12 +43,26 @@ class InputError(Exception):
         return cls([Problem(file, line, col, path, message)])
 
 
+def printable(text: str) -> str:
+    """``text`` with every unprintable character escaped as Python would (``\\n``, ``\\u2028``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+MAX_KEY_SHOWN = 60
+
+
 def format_path(loc: tuple[object, ...]) -> str:
-    """``("outcomes", 0, "data", 2, "events_t")`` → ``outcomes[0].data[2].events_t``."""
+    """``("outcomes", 0, "data", 2, "events_t")`` → ``outcomes[0].data[2].events_t``. A key from the
+    file is shown escaped (see :func:`printable`) and cut at ``MAX_KEY_SHOWN`` characters."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            key = printable(str(part))
+            if len(key) > MAX_KEY_SHOWN:
+                key = key[:MAX_KEY_SHOWN] + "…"
+            out += ("." if out else "") + key
     return out
