@@ -292,3 +292,120 @@ def test_tau2_against_scipy_optimisers(method: str) -> None:
         q = sum(a * (b - mu) ** 2 for a, b in zip(w, y, strict=True))
         want = max(0.0, (q - (k - 1)) / (sum(w) - sum(a * a for a in w) / sum(w)))
         assert got == pytest.approx(want, rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# Extreme inputs (issue 9): defined results checked against exact or independent values, or a
+# clear error naming the study; see also tests/test_numeric_extremes.py.
+
+
+def test_log_rr_variance_exact_when_nearly_everyone_had_the_event() -> None:
+    # metafor's 1/a - 1/n1 + 1/c - 1/n2 cancels here; b/(a n1) + d/(c n2) is the same quantity
+    a, n1, c, n2 = 999_999_999, 1_000_000_000, 999_999_000, 1_000_000_000
+    eff = binary_effects(["x"], [a], [n1], [c], [n2], "RR")
+    want = Fraction(1, a) - Fraction(1, n1) + Fraction(1, c) - Fraction(1, n2)
+    assert eff.vi[0] == pytest.approx(float(want), rel=1e-14)
+    assert eff.yi[0] == pytest.approx(math.log(a / c), rel=1e-12)
+
+
+@pytest.mark.parametrize("sd", [1e-300, 1e-150, 1e150, 1e300])
+def test_smd_scale_invariant_for_tiny_and_huge_sds(sd: float) -> None:
+    from gradecli.stats.effects import continuous_effects
+
+    # means and SDs scaled together: the same Hedges' g as on the unit scale (no under/overflow)
+    base = continuous_effects(["a"], [1.3], [1.0], [20], [1.0], [1.5], [25], "SMD")
+    got = continuous_effects(["a"], [1.3 * sd], [1.0 * sd], [20], [1.0 * sd], [1.5 * sd], [25], "SMD")
+    sp = math.sqrt((19 * 1.0 + 24 * 1.5**2) / 43)
+    assert got.yi[0] == pytest.approx(hedges_j(43) * 0.3 / sp, rel=1e-12)
+    assert got.yi[0] == pytest.approx(base.yi[0], rel=1e-12) and got.vi[0] == pytest.approx(base.vi[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-45, 1e-20, 1.0, 1e20, 1e45])
+@pytest.mark.parametrize("method", ["DL", "REML", "PM"])
+def test_pooling_equivariant_under_rescaling(scale: float, method: str) -> None:
+    # multiplying every estimate and SE by c multiplies estimate/CI by c and tau2 by c^2 and leaves
+    # Q, I^2 and the p values alone: the range of the data does not matter inside the supported range
+    y = [0.1, 0.9, -0.5, 1.4, 0.3, 0.2]
+    s = [0.2, 0.25, 0.3, 0.15, 0.2, 0.4]
+    ref = meta_analysis(GenericData(list("abcdef"), y, s), Analysis("GENERIC", "random", method, hksj=True))
+    got = meta_analysis(
+        GenericData(list("abcdef"), [x * scale for x in y], [x * scale for x in s]),
+        Analysis("GENERIC", "random", method, hksj=True),
+    )
+    assert got.estimate == pytest.approx(ref.estimate * scale, rel=1e-10)
+    assert (got.ci_lb, got.ci_ub) == pytest.approx((ref.ci_lb * scale, ref.ci_ub * scale), rel=1e-10)
+    assert got.tau2 == pytest.approx(ref.tau2 * scale * scale, rel=1e-10)
+    assert (got.q, got.i2, got.pval, got.q_p) == pytest.approx((ref.q, ref.i2, ref.pval, ref.q_p), rel=1e-10)
+    finite_json(got)
+
+
+def test_estimates_too_far_apart_for_floating_point_are_not_estimable() -> None:
+    # 2e100 apart with standard errors of 1e-49: Q would be ~1e298 per study and tau2 ~1e200 —
+    # inside the input range, but the REML/PM/DL sums leave the floating-point range
+    data = GenericData(list("abc"), [1e100, -1e100, 0.0], [1e-49] * 3)
+    for method in ("DL", "REML", "PM"):
+        with pytest.raises(NotEstimableError, match="floating-point range"):
+            meta_analysis(data, Analysis("GENERIC", "random", method))
+    fixed = meta_analysis(data, Analysis("GENERIC", "fixed", "IV"))  # no tau2: Q = 2e298 still fits
+    assert fixed.q == pytest.approx(2e298, rel=1e-12) and fixed.i2 == pytest.approx(100.0)
+    finite_json(fixed)
+
+
+def test_study_value_errors_name_study_and_field() -> None:
+    from gradecli.stats import ContinuousData
+    from gradecli.stats.effects import StudyValueError
+
+    cases = [
+        (GenericData(["a", "b"], [1e101, 0.0], [1.0, 1.0]), "GENERIC", "yi", "outside the supported range"),
+        (GenericData(["a", "b"], [0.0, 0.0], [1e-51, 1.0]), "GENERIC", "sei", "standard error"),
+        (ContinuousData(["a"], [1.0], [1e-300], [10], [0.0], [1e-300], [10]), "MD", "sd_t", "underflows"),
+        (ContinuousData(["a"], [1.0], [1e300], [10], [0.0], [1e300], [10]), "MD", "sd_t", "overflows"),
+        (ContinuousData(["a"], [1e308], [1.0], [10], [-1e308], [1.0], [10]), "MD", "mean_t", "overflows"),
+        (ContinuousData(["a"], [1.0], [5e-324], [10], [0.0], [5e-324], [10]), "SMD", "sd_t", "standardised"),
+    ]
+    for data, measure, field, words in cases:
+        with pytest.raises(StudyValueError, match=words) as info:
+            meta_analysis(data, Analysis(measure))
+        assert info.value.study == "a" and info.value.field == field
+        assert "inf" not in str(info.value).replace("information", "") and "nan" not in str(info.value)
+
+
+def test_distributions_reject_nan_and_stay_fast_for_huge_arguments() -> None:
+    from scipy import stats
+
+    from gradecli.stats import distributions as d
+
+    for call in (
+        lambda: d.chi2_sf(math.nan, 3),
+        lambda: d.chi2_sf(1.0, math.nan),
+        lambda: d.chi2_sf(1.0, 1e11),
+        lambda: d.gammaincc(math.nan, 1.0),
+        lambda: d.t_sf(1.0, math.nan),
+        lambda: d.t_isf(math.nan, 3),
+        lambda: d.t_isf(0.025, math.nan),
+    ):
+        with pytest.raises(ValueError):
+            call()
+    # the continued fraction used to need an exact 1.0 to stop: x = 1e17 ran a million steps
+    for x in (1e17, 1e100, 1.7e308):
+        for df in (1, 2, 29.5, 30, 150, 1e6):
+            assert d.chi2_sf(x, df) == stats.chi2.sf(x, df) == 0.0
+    assert d.gammaincc(3.5, 1e17) == 0.0
+    # df >= 1e22: the t distribution is the normal one to double precision
+    for t in (0.5, 2.0, 37.0, 1e300):
+        assert d.t_sf(t, 1e300) == pytest.approx(stats.norm.sf(t), rel=1e-12, abs=0.0)
+    assert d.t_isf(0.025, 1e300) == pytest.approx(stats.norm.isf(0.025), rel=1e-14)
+    assert d.t_sf(1e300, 1e21) == 0.0 and d.t_sf(-1e300, 1e21) == 1.0
+
+
+def test_chi2_large_df_against_mpmath() -> None:
+    # up to the largest supported df (1e10); SciPy itself loses digits here, so mpmath is the reference
+    mpmath = pytest.importorskip("mpmath")
+    from gradecli.stats.distributions import chi2_sf
+
+    with mpmath.workdps(40):
+        for df in (1e7, 1e9, 1e10):
+            for z in (-1.0, 0.0, 1.0, 5.0):
+                x = df + z * math.sqrt(2 * df)
+                want = float(mpmath.gammainc(mpmath.mpf(df) / 2, mpmath.mpf(x) / 2, mpmath.inf, regularized=True))
+                assert chi2_sf(x, df) == pytest.approx(want, rel=1e-9)

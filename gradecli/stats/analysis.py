@@ -18,22 +18,40 @@ Edge cases (documented, never a silent NaN):
 * no study-level estimate at all (e.g. every study double-zero): :class:`NotEstimableError`.
 * HKSJ with identical estimates: the HKSJ se is 0; the test statistic and p value are then None
   (with a warning) rather than ±inf/NaN.
-* sampling variances outside [1e-100, 1e100] are rejected (ValueError) before pooling.
+* sampling variances outside [1e-100, 1e100] and estimates beyond ±1e100 are rejected
+  (:class:`~gradecli.stats.effects.StudyValueError`, a ValueError naming the study and field)
+  before pooling.
+
+Numerical guarantee: every float in a returned :class:`PooledResult` is finite (optional ones may be
+None, with a warning saying why); when a required statistic (estimate, se, CI, τ², Q, I², H²,
+weights) cannot be represented — e.g. estimates 1e100 apart with standard errors of 1e-50 —
+:class:`NotEstimableError` is raised with a message naming it, never a NaN or ±inf. Inverse-variance
+pooling runs on the data rescaled by a power of two (yᵢ/2ᵐ, vᵢ/4ᵐ with 4ᵐ ≤ min vᵢ): every
+statistic is equivariant under this rescaling and multiplying by a power of two is exact in binary
+floating point, so results are those of the unscaled computation (to the last bit for closed-form
+statistics, within the convergence tolerance for REML/PM) whenever that one does not overflow,
+while weights stay ≤ 1 and sums of wᵢ³eᵢ² stay in range for far more extreme inputs. The τ²
+iterations are bounded (:mod:`gradecli.stats.tau2`): non-convergence is a warning and
+``converged = False``, never a loop.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gradecli.stats.distributions import norm_two_sided_p, t_two_sided_p
 from gradecli.stats.effects import (
     ALL_MEASURES,
     METAFOR_CC,
+    VI_MAX,
+    VI_MIN,
+    YI_MAX,
     ContinuityCorrection,
     Dropped,
     StudyEffects,
+    StudyValueError,
     binary_effects,
     continuous_effects,
     generic_effects,
@@ -56,7 +74,7 @@ from gradecli.stats.pooling import (
 )
 from gradecli.stats.regression import InterceptModel
 from gradecli.stats.result import PooledResult
-from gradecli.stats.tau2 import REML_MAXITER, estimate_tau2
+from gradecli.stats.tau2 import PM_MAXITER, REML_MAXITER, estimate_tau2
 
 __all__ = [
     "Analysis",
@@ -203,13 +221,20 @@ def meta_analysis(data: BinaryData | ContinuousData | GenericData, analysis: Ana
 def _egger(eff: StudyEffects, a: Analysis, tau2_method: str | None, hksj: bool, warnings: list[str]) -> float | None:
     if not a.egger:
         return None
-    eg = egger_test(eff.yi, eff.vi, tau2_method, hksj)
+    try:
+        eg = egger_test(eff.yi, eff.vi, tau2_method, hksj)
+    except ArithmeticError:  # overflow in the meta-regression's sums
+        warnings.append("Egger's test not computed: the regression is beyond the floating-point range")
+        return None
     if eg is None:
         if eff.k >= 10:
             warnings.append("Egger's test not computed: all standard errors are equal")
         return None
     if not eg.converged:
-        warnings.append("Egger's test: REML did not converge for the meta-regression")
+        warnings.append(f"Egger's test: {tau2_method} did not converge for the meta-regression")
+    if not math.isfinite(eg.pval):
+        warnings.append("Egger's test not computed: its p value is not finite")
+        return None
     return eg.pval
 
 
@@ -218,18 +243,107 @@ def _not_estimable(eff: StudyEffects) -> NotEstimableError:
     return NotEstimableError(f"not estimable: no study-level estimate{why}")
 
 
+def _scale_exponent(vi: Sequence[float]) -> int:
+    """m with 4**m <= min(vi) < 4**(m + 2): the data are pooled as y/2**m, v/4**m (exact)."""
+    _, e = math.frexp(min(vi))  # min(vi) = f * 2**e, 0.5 <= f < 1
+    return (e - 1) // 2
+
+
+def _out_of_range(what: str) -> NotEstimableError:
+    return NotEstimableError(
+        f"not estimable: {what} is beyond the floating-point range "
+        "(the study estimates differ by too many standard errors)"
+    )
+
+
 def pool_effects(
     eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = None, q_around: float | None = None
 ) -> PooledResult:
     """Inverse-variance pooling (fixed or random effects) of study-level estimates. ``cc`` is the
     continuity correction that produced them, reported in the result (None if not 2×2 data).
-    ``q_around`` (DL only): compute Q, and τ² from it, around this estimate (RevMan 5 MH outcomes)."""
+    ``q_around`` (DL only): compute Q, and τ² from it, around this estimate (RevMan 5 MH outcomes).
+
+    Computed on the data rescaled by a power of two (exact; see the module docstring)."""
     k = eff.k
     if k == 0:
         raise _not_estimable(eff)
+    for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True):
+        if not (abs(y) <= YI_MAX and VI_MIN <= v <= VI_MAX):  # direct callers of pool_effects
+            raise StudyValueError(label, "estimate or sampling variance outside the supported range")
+    m = _scale_exponent(eff.vi)
+    scaled = StudyEffects(
+        eff.measure,
+        eff.labels,
+        tuple(math.ldexp(y, -m) for y in eff.yi),
+        tuple(math.ldexp(v, -2 * m) for v in eff.vi),
+        eff.dropped,
+    )
+    if q_around is not None:
+        q_around = math.ldexp(q_around, -m)
+    res = _pool_scaled(scaled, a, cc, q_around)
+    return _check_finite(_unscale(res, m, eff))
+
+
+def _unscale(r: PooledResult, m: int, eff: StudyEffects) -> PooledResult:
+    def back(x: float | None) -> float | None:
+        return None if x is None else math.ldexp(x, m)
+
+    return replace(
+        r,
+        estimate=math.ldexp(r.estimate, m),
+        se=math.ldexp(r.se, m),
+        ci_lb=math.ldexp(r.ci_lb, m),
+        ci_ub=math.ldexp(r.ci_ub, m),
+        tau2=None if r.tau2 is None else math.ldexp(r.tau2, 2 * m),
+        pi_lb=back(r.pi_lb),
+        pi_ub=back(r.pi_ub),
+        effects=eff,
+    )
+
+
+def _check_finite(r: PooledResult) -> PooledResult:
+    """The numerical guarantee: required statistics finite (else NotEstimableError), optional ones
+    finite or None with a warning."""
+    required = {
+        "the pooled estimate": r.estimate,
+        "its standard error": r.se,
+        "its confidence interval": r.ci_lb,
+        "the upper confidence limit": r.ci_ub,
+        "Cochran's Q": r.q,
+        "the Q p value": r.q_p,
+        "I²": r.i2,
+        "H²": r.h2,
+        "tau²": 0.0 if r.tau2 is None else r.tau2,
+    }
+    for what, x in required.items():
+        if not math.isfinite(x):
+            raise _out_of_range(what)
+    if not all(math.isfinite(w) for _, w in r.weights):
+        raise _out_of_range("a study weight")
+    warnings = list(r.warnings)
+    changes: dict[str, object] = {}
+    if r.stat is not None and not (math.isfinite(r.stat) and r.pval is not None and math.isfinite(r.pval)):
+        changes.update(stat=None, pval=None)
+        warnings.append("no test statistic: it is beyond the floating-point range")
+    if r.pi_lb is not None and not (math.isfinite(r.pi_lb) and r.pi_ub is not None and math.isfinite(r.pi_ub)):
+        changes.update(pi_lb=None, pi_ub=None, pi_df=None)
+        warnings.append("no prediction interval: it is beyond the floating-point range")
+    if r.egger_p is not None and not math.isfinite(r.egger_p):
+        changes.update(egger_p=None)
+        warnings.append("Egger's test not computed: its p value is not finite")
+    if changes:
+        return replace(r, warnings=tuple(warnings), **changes)  # type: ignore[arg-type]
+    return r
+
+
+def _pool_scaled(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None, q_around: float | None) -> PooledResult:
+    k = eff.k
     warnings: list[str] = []
     model = InterceptModel(eff.yi, eff.vi)
-    fe = model.fit(0.0)
+    try:
+        fe = model.fit(0.0)
+    except FloatingPointError:
+        raise _out_of_range("Cochran's Q") from None
     q = fe.rss
     q_df = k - 1
     q_p = q_pvalue(q, q_df)
@@ -248,16 +362,23 @@ def pool_effects(
         q = sum(wi * (yi - q_around) ** 2 for wi, yi in zip(w, eff.yi, strict=True))
         q_p = q_pvalue(q, q_df)
         tau2 = max(0.0, (q - q_df) / (sw1 - sum(wi * wi for wi in w) / sw1))
-        fit = model.fit(tau2)
+        try:
+            fit = model.fit(tau2)
+        except FloatingPointError:
+            raise _out_of_range("the between-study variance tau² (DL)") from None
         i2, h2 = random_i2_h2(tau2, typical_variance(eff.vi))
     elif random:
-        est = estimate_tau2(model, a.method)
+        try:
+            est = estimate_tau2(model, a.method)
+        except FloatingPointError:
+            raise _out_of_range(f"the between-study variance tau² ({a.method})") from None
         tau2 = est.tau2
         fit = est.fit
         converged = est.converged
         iterations = est.iterations
         if not converged:
-            warnings.append(f"{a.method} did not converge in {REML_MAXITER} iterations; tau2 is the last value")
+            limit = est.iterations or (REML_MAXITER if a.method == "REML" else PM_MAXITER)
+            warnings.append(f"{a.method} did not converge in {limit} iterations; tau2 is the last value")
         i2, h2 = random_i2_h2(tau2, typical_variance(eff.vi))
     else:
         tau2 = 0.0
@@ -355,7 +476,7 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
     egger_p = _egger(eff, a, None, False, warnings)
     total = sum(raw)
     weights = tuple((label, 100.0 * w / total) for label, w in zip(data.labels, raw, strict=False))
-    return PooledResult(
+    result = PooledResult(
         measure=a.measure,
         model=a.model,
         method=a.method,
@@ -388,6 +509,7 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
         cc=a.cc.as_dict() if a.method == "MH" else None,
         effects=eff,
     )
+    return _check_finite(result)
 
 
 def _spread_weights(a: Analysis, data: BinaryData, kept: list[float]) -> list[float]:

@@ -20,6 +20,17 @@ Methods
   quantile or the power-law tail, safeguarded by bisection; closed forms for df = 1 and 2.
 
 All tail probabilities are computed directly as upper tails, never as ``1 − cdf``.
+
+Bounded in time (issue 9): every loop stops after at most ``_MAX_ITER`` = 1,000,000 steps (t_isf:
+400 Newton/bisection steps), a NaN argument is a ValueError rather than a million iterations of
+NaN, and the continued fractions stop when a step changes the value by at most one rounding
+error (``_CF_EPS``; a tolerance below the double precision epsilon could only be met by an exact
+1.0 and ran the full million steps for χ² values above ~1e17). χ² tails that underflow return 0
+without iterating. The series and fractions need O(√df) steps near the centre, so χ² degrees of
+freedom above ``CHI2_MAX_DF`` = 1e10 are rejected (ValueError); t with df ≥ ``T_NORMAL_DF`` = 1e22
+is the normal distribution to double precision and is computed as such. Worst cases measured
+(one call, 2 cores, see tests/test_numeric_extremes.py): χ² near the centre with df = 1e10 ~50 ms;
+everything else below ~5 ms.
 """
 
 from __future__ import annotations
@@ -46,8 +57,16 @@ _STD_NORMAL = NormalDist()
 _SQRT1_2 = math.sqrt(0.5)
 _LN_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _EPS = 1e-17
+_CF_EPS = 2.220446049250313e-16  # a continued fraction has converged when a step is within 1 ulp of 1
 _TINY = 1e-300
 _MAX_ITER = 1_000_000
+CHI2_MAX_DF = 1e10
+T_NORMAL_DF = 1e22
+
+
+def _nan(*args: float) -> bool:
+    return any(a != a for a in args)
+
 
 # ---------------------------------------------------------------------------------------------
 # normal
@@ -106,10 +125,10 @@ def _log1pmx(t: float) -> float:
     term = r2 * r
     s = 0.0
     n = 3.0
-    while True:
+    for _ in range(200):  # |r| <= 1/3, so r^2 <= 1/9: 20 terms suffice; the bound guards a NaN t
         inc = term / n
         s += inc
-        if abs(inc) <= 1e-17 * abs(s):
+        if not abs(inc) > 1e-17 * abs(s):
             break
         term *= r2
         n += 2.0
@@ -158,11 +177,15 @@ def _log_gamma_prefix(a: float, x: float) -> float:
 
 def gammaincc(a: float, x: float) -> float:
     """Regularised upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a), a > 0, x ≥ 0."""
+    if _nan(a, x) or not 0.0 < a <= 0.5 * CHI2_MAX_DF:
+        raise ValueError(f"gammaincc needs 0 < a <= {0.5 * CHI2_MAX_DF:g} and x that is a number")
     if x <= 0.0:
         return 1.0
     if math.isinf(x):
         return 0.0
     lp = _log_gamma_prefix(a, x)
+    if x >= a + 1.0 and lp < -800.0:
+        return 0.0  # Q <= x^a e^-x / Γ(a) (the fraction is below 1 here), which underflows
     if x < a + 1.0:
         # series: P = prefix * sum_n x^n / (a (a+1) ... (a+n))
         ap = a
@@ -195,7 +218,7 @@ def gammaincc(a: float, x: float) -> float:
         d = 1.0 / d
         delta = d * c
         h *= delta
-        if abs(delta - 1.0) < _EPS:
+        if abs(delta - 1.0) <= _CF_EPS:
             break
     if lp < -745.0:
         return math.exp(lp + math.log(h))
@@ -208,8 +231,8 @@ def chi2_sf(x: float, df: float) -> float:
     Whole df ≤ 100 (with x < 1400) use the finite sums of positive terms (A&S 26.4.4/26.4.5):
     even df = 2m: e^(−x/2) Σ_{j<m} (x/2)^j/j!; odd df = 2m+1: erfc(√(x/2)) +
     e^(−x/2) Σ_{j=1..m} (x/2)^(j−½)/Γ(j+½). Other df use the incomplete gamma function."""
-    if df <= 0.0:
-        raise ValueError("df must be positive")
+    if _nan(x, df) or not 0.0 < df <= CHI2_MAX_DF:
+        raise ValueError(f"chi2_sf needs a number x and 0 < df <= {CHI2_MAX_DF:g}")
     if x <= 0.0:
         return 1.0
     if df <= 100.0 and df == int(df) and x < 1400.0:
@@ -272,7 +295,7 @@ def _betacf(a: float, b: float, x: float, y: float) -> float:
         d = 1.0 / d
         delta = d * c
         h *= delta
-        if abs(delta - 1.0) < _EPS:
+        if abs(delta - 1.0) <= _CF_EPS:
             break
     return h
 
@@ -363,7 +386,7 @@ def _t_logs(t: float, df: float) -> tuple[float, float]:
 
 def t_sf(t: float, df: float) -> float:
     """Student t upper tail P(T > t) on ``df`` > 0 degrees of freedom (df may be non-integer)."""
-    if df <= 0.0:
+    if _nan(df) or not df > 0.0:
         raise ValueError("df must be positive")
     if math.isnan(t):
         raise ValueError("t is NaN")
@@ -371,6 +394,8 @@ def t_sf(t: float, df: float) -> float:
         return 0.5
     if math.isinf(t):
         return 0.0 if t > 0 else 1.0
+    if df >= T_NORMAL_DF:
+        return norm_sf(t)
     lx, ly = _t_logs(abs(t), df)
     if df >= 30.0 and ly < -1.0498221244986778:  # y < 0.35: x close to 1, use BGRAT
         ix = _ibeta_bgrat(0.5 * df, 0.5, lx)
@@ -404,8 +429,8 @@ def _t_logpdf(t: float, df: float) -> float:
 
 def t_isf(q: float, df: float) -> float:
     """Upper-tail quantile: t with P(T > t) = q, 0 < q < 1."""
-    if df <= 0.0:
-        raise ValueError("df must be positive")
+    if _nan(df, q) or not df > 0.0:
+        raise ValueError("t_isf needs df > 0 and q in [0, 1]")
     if not 0.0 < q < 1.0:
         if q == 0.0:
             return math.inf
@@ -416,6 +441,8 @@ def t_isf(q: float, df: float) -> float:
         return -t_isf(1.0 - q, df)
     if q == 0.5:
         return 0.0
+    if df >= T_NORMAL_DF:
+        return norm_isf(q)
     if df == 1.0:
         # Cauchy: t = tan(pi (1/2 - q)) = 1 / tan(pi q)
         return 1.0 / math.tan(math.pi * q)

@@ -23,6 +23,15 @@ every study, ``"if0all"`` every study if any (non-dropped) study has a zero cell
 A study whose estimate still cannot be computed (a zero cell with no correction, or a zero
 variance) is dropped with that reason rather than producing an infinite value.
 
+Supported range (checked for every study, :class:`StudyValueError` otherwise, naming the study and
+the input field): |yᵢ| ≤ ``YI_MAX`` = 1e100 and ``VI_MIN`` = 1e-100 ≤ vᵢ ≤ ``VI_MAX`` = 1e100
+(standard errors 1e-50 to 1e50). An estimate or variance that overflows or underflows on the way
+(SD 1e-300 or 1e300, means ±1e308, a CI from −1e308 to 1e308) is outside it. Inside it every
+pooled statistic is finite or the pooling raises
+:class:`~gradecli.stats.pooling.NotEstimableError` (see :mod:`gradecli.stats.analysis`).
+The log-RR variance is computed as b/(a·n1) + d/(c·n2), algebraically metafor's
+1/a − 1/n1 + 1/c − 1/n2 but without its cancellation when nearly everyone had the event.
+
 RevMan 5 option (:data:`REVMAN_CC`, ``in_tables=True``): as RevMan 5 (Deeks & Higgins, "Statistical
 algorithms in RevMan 5"), 0.5 is added to every cell of a study with a zero cell and the
 *corrected* counts are also used inside the Mantel–Haenszel estimate (metafor's ``rma.mh`` uses the
@@ -43,9 +52,13 @@ __all__ = [
     "METAFOR_CC",
     "NO_CC",
     "REVMAN_CC",
+    "VI_MAX",
+    "VI_MIN",
+    "YI_MAX",
     "ContinuityCorrection",
     "Dropped",
     "StudyEffects",
+    "StudyValueError",
     "binary_effects",
     "continuous_effects",
     "generic_effects",
@@ -64,6 +77,18 @@ ALL_MEASURES = ("RR", "OR", "RD", "PETO_OR", "MD", "SMD", "HR", "GENERIC")
 # finite and well away from overflow/underflow for the sums used by the estimators.
 VI_MIN = 1e-100
 VI_MAX = 1e100
+# Study estimates beyond ±YI_MAX are rejected: differences and weighted sums of them must stay finite.
+YI_MAX = 1e100
+
+
+class StudyValueError(ValueError):
+    """One study's numbers cannot be used. The message starts with ``study 'LABEL':``; ``study`` is the
+    label and ``field`` the input column to blame (e.g. ``sd_t``, ``sei``), or None."""
+
+    def __init__(self, study: str, message: str, field: str | None = None) -> None:
+        super().__init__(f"study {study!r}: {message}")
+        self.study = study
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -159,11 +184,30 @@ def _check_labels(labels: Sequence[str], n: int) -> None:
         raise ValueError(f"duplicate study label {dup!r}")
 
 
-def _check_vi(label: str, vi: float) -> None:
-    if not (VI_MIN <= vi <= VI_MAX):
-        raise ValueError(
-            f"study {label!r}: sampling variance {vi!r} is outside the supported range "
-            f"[{VI_MIN:g}, {VI_MAX:g}] (standard error [1e-50, 1e50])"
+def _check_vi(label: str, vi: float, field: str | None = None) -> None:
+    """Messages never show the words 'inf' or 'nan' (they reach the Summary-of-Findings table)."""
+    if VI_MIN <= vi <= VI_MAX:
+        return
+    if vi == 0.0:
+        what = "underflows to 0"
+    elif not math.isfinite(vi):
+        what = "overflows"
+    else:
+        what = f"{vi:.3g} is"
+    raise StudyValueError(
+        label,
+        f"the sampling variance {what} outside the supported range [{VI_MIN:g}, {VI_MAX:g}] "
+        "(standard errors from 1e-50 to 1e50)",
+        field,
+    )
+
+
+def _check_yi(label: str, yi: float, what: str = "estimate", field: str | None = None) -> None:
+    if not math.isfinite(yi):
+        raise StudyValueError(label, f"the {what} overflows", field)
+    if not abs(yi) <= YI_MAX:
+        raise StudyValueError(
+            label, f"the {what} {yi:.3g} is outside the supported range [-{YI_MAX:g}, {YI_MAX:g}]", field
         )
 
 
@@ -193,7 +237,7 @@ def binary_effects(
     for i in range(k):
         a, n1, c, n2 = events_t[i], n_t[i], events_c[i], n_c[i]
         if not (0 <= a <= n1 and 0 <= c <= n2 and n1 > 0 and n2 > 0):
-            raise ValueError(f"study {labels[i]!r}: need 0 <= events <= n and n > 0 in both arms")
+            raise StudyValueError(labels[i], "need 0 <= events <= n and n > 0 in both arms", "events_t")
         if cc.drop00 and ((a == 0 and c == 0) or (a == n1 and c == n2)) and not (cc.in_tables and measure == "RD"):
             what = "no events" if a == 0 else "events in every participant"
             dropped.append(Dropped(labels[i], f"{what} in both arms (double-zero study)"))
@@ -242,7 +286,7 @@ def binary_effects(
                 continue
             if measure == "RR":
                 yi = log(a / n1) - log(c / n2)
-                vi = 1.0 / a - 1.0 / n1 + 1.0 / c - 1.0 / n2
+                vi = b / (a * n1) + d / (c * n2)  # = 1/a - 1/n1 + 1/c - 1/n2 without cancellation
                 if vi <= 0.0:
                     dropped.append(Dropped(labels[i], "sampling variance is 0 (all participants had events)"))
                     continue
@@ -283,7 +327,7 @@ def peto_effects(
     for i in range(k):
         a, n1, c, n2 = float(events_t[i]), float(n_t[i]), float(events_c[i]), float(n_c[i])
         if not (0 <= a <= n1 and 0 <= c <= n2 and n1 > 0 and n2 > 0):
-            raise ValueError(f"study {labels[i]!r}: need 0 <= events <= n and n > 0 in both arms")
+            raise StudyValueError(labels[i], "need 0 <= events <= n and n > 0 in both arms", "events_t")
         ome, v = peto_terms(a, n1, c, n2)
         if v <= 0.0:
             what = "no events" if a == 0 else "events in every participant"
@@ -331,18 +375,30 @@ def continuous_effects(
             float(n_c[i]),
         )
         if not (s1 > 0.0 and s2 > 0.0 and n1 >= 1.0 and n2 >= 1.0):
-            raise ValueError(f"study {labels[i]!r}: need sd > 0 and n >= 1 in both arms")
+            raise StudyValueError(labels[i], "need sd > 0 and n >= 1 in both arms", "sd_t" if not s1 > 0.0 else "sd_c")
+        if not all(math.isfinite(x) for x in (m1, s1, m2, s2, n1, n2)):
+            raise StudyValueError(labels[i], "means, SDs and sizes must be finite numbers", "mean_t")
         if measure == "MD":
             yi = m1 - m2
+            _check_yi(labels[i], yi, "mean difference", "mean_t")
             vi = s1 * s1 / n1 + s2 * s2 / n2
         else:
             m = n1 + n2 - 2.0
             if m < 2.0:
-                raise ValueError(f"study {labels[i]!r}: the SMD needs n_t + n_c >= 4")
-            sp = math.sqrt(((n1 - 1.0) * s1 * s1 + (n2 - 1.0) * s2 * s2) / m)
-            yi = hedges_j(m) * (m1 - m2) / sp
+                raise StudyValueError(labels[i], "the SMD needs n_t + n_c >= 4", "n_t")
+            # pooled SD scaled by the larger SD, so SDs of 1e-300 or 1e300 neither underflow nor overflow
+            big = max(s1, s2)
+            r1, r2 = s1 / big, s2 / big
+            sp = big * math.sqrt(((n1 - 1.0) * r1 * r1 + (n2 - 1.0) * r2 * r2) / m)
+            diff = m1 - m2
+            if not math.isfinite(diff):
+                raise StudyValueError(labels[i], "the mean difference overflows", "mean_t")
+            if not sp > 0.0:
+                raise StudyValueError(labels[i], "the pooled standard deviation is 0 (it underflows)", "sd_t")
+            yi = hedges_j(m) * diff / sp
+            _check_yi(labels[i], yi, "standardised mean difference", "sd_t")
             vi = 1.0 / n1 + 1.0 / n2 + yi * yi / (2.0 * (n1 + n2))
-        _check_vi(labels[i], vi)
+        _check_vi(labels[i], vi, "sd_t")
         ys.append(yi)
         vs.append(vi)
     return StudyEffects(measure, tuple(labels), tuple(ys), tuple(vs), ())
@@ -358,9 +414,10 @@ def generic_effects(
     for i in range(k):
         s = float(sei[i])
         if not (s > 0.0 and math.isfinite(s) and math.isfinite(float(yi[i]))):
-            raise ValueError(f"study {labels[i]!r}: need a finite yi and a finite sei > 0")
+            raise StudyValueError(labels[i], "need a finite yi and a finite sei > 0", "sei" if s == s else "yi")
+        _check_yi(labels[i], float(yi[i]), "estimate", "yi")
         v = s * s
-        _check_vi(labels[i], v)
+        _check_vi(labels[i], v, "sei")
         vs.append(v)
     return StudyEffects(measure, tuple(labels), tuple(float(y) for y in yi), tuple(vs), ())
 
@@ -377,10 +434,15 @@ def yi_sei_from_ci(
     from gradecli.stats.distributions import norm_isf
 
     z = Z_975 if level == 0.95 else norm_isf((1.0 - level) / 2.0)
+    if not all(math.isfinite(x) for x in (estimate, ci_lb, ci_ub)):
+        raise ValueError("the estimate and CI limits must be finite numbers")
     if not ci_lb < ci_ub:
         raise ValueError("the lower CI limit must be below the upper limit")
     if ratio:
         if not (0.0 < ci_lb <= estimate <= ci_ub):
             raise ValueError("ratio estimates and CI limits must be positive, with lb <= estimate <= ub")
         return math.log(estimate), (math.log(ci_ub) - math.log(ci_lb)) / (2.0 * z)
-    return float(estimate), (ci_ub - ci_lb) / (2.0 * z)
+    se = (ci_ub - ci_lb) / (2.0 * z)
+    if not math.isfinite(se):  # e.g. -1e308 to 1e308: the width overflows
+        se = (0.5 * ci_ub - 0.5 * ci_lb) / z
+    return float(estimate), se

@@ -19,10 +19,17 @@ For k ≥ ``NUMPY_MIN_K`` the sums are taken with NumPy (elementwise products an
 lazily only then (pure Python
 is used when NumPy is missing or for smaller k). Both paths give the same numbers to ~1e-12
 relative (NumPy sums pairwise, Python sequentially; tested).
+
+A fit whose sums leave the floating-point range (all weights underflowing at a huge τ², Σw e²
+overflowing) raises :class:`FloatingPointError` instead of returning NaN or ±inf; YᵀPPPY, used only
+to accelerate REML, is returned as -1 ("not computed") when it overflows. Callers rescale the data
+first (:func:`gradecli.stats.analysis.pool_effects`) so that this happens only for estimates that
+differ by more than ~1e50 standard errors.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -54,6 +61,10 @@ def sum_pairs(w: Sequence[float]) -> float:
         tot += x * run
         run += x
     return tot
+
+
+def _out_of_range(*values: float) -> bool:
+    return not all(math.isfinite(x) for x in values)
 
 
 def _numpy(k: int, use_numpy: bool | None) -> Any:
@@ -137,6 +148,8 @@ class InterceptModel:
                 s3 += w3
                 s3y += w3y
                 s3yy += w3y * yi
+        if not s2 > 0.0 or _out_of_range(s1, sy, syy, s2, s2y, s2yy):
+            raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
         m = sy / s1
         rss = syy - sy * m
         rss2 = s2yy - 2.0 * m * s2y + m * m * s2
@@ -158,6 +171,10 @@ class InterceptModel:
         # YᵀPPPY = (We)ᵀP(We) = Σw³e² − (Σw²e)²/Σw
         s2e = s2y - m * s2
         rss3 = (s3yy - 2.0 * m * s3y + m * m * s3) - s2e * s2e / s1
+        if _out_of_range(rss, rss2, trp, trpp) or not trpp > 0.0:
+            raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
+        if _out_of_range(rss3):
+            rss3 = -1.0  # not computed: REML falls back to Fisher scoring
         return Fit(t, s1, self.center + m, 1.0 / s1, rss, rss2, trp, trpp, rss3)
 
     def hedges(self) -> float:
@@ -265,6 +282,8 @@ class SlopeModel:
                 s3 += w3
                 s3x += w3x
                 s3xx += w3x * xi
+        if not s2 > 0.0 or _out_of_range(s1, sx, sy, sxx, sxy, syy, s2, s2x, s2y, s2xx, s2xy, s2yy):
+            raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
         xb = sx / s1
         yb = sy / s1
         cxx = sxx - sx * xb  # Σw(x - x̄)²
@@ -290,6 +309,8 @@ class SlopeModel:
         trpp = s2 - 2.0 * tr_ac + tr_abab
         if not trpp > 0.0:
             trpp = s2
+        if _out_of_range(b, rss, rss2, trp, trpp) or not trpp > 0.0:
+            raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
         return Fit(t, s1, b, 1.0 / cxx, rss, rss2, trp, trpp)
 
     def hedges(self) -> float:
@@ -305,7 +326,7 @@ class SlopeModel:
             slope = float((xc * yc).sum()) / sxx
             r = yc - slope * xc
             rss = float((r * r).sum())
-            trpv = float((self._v * 1.0 - 1.0 / k - xc * xc / sxx).sum())
+            trpv = float((self._v * (1.0 - 1.0 / k - xc * xc / sxx)).sum())
             return max(0.0, (rss - trpv) / (k - 2))
         x = self.x
         y = self.y

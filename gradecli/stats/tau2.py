@@ -26,10 +26,17 @@ Formulas follow metafor's ``rma.uni`` (Viechtbauer 2005; Viechtbauer 2010, J Sta
 * HE (Hedges 1983), used only as the REML start: τ² = (RSS_OLS − Σvᵢ(1 − hᵢᵢ)) / (k − p).
 
 With k = 1 (or k ≤ p) every estimator returns τ² = 0, as metafor does.
+
+Bounded in time: REML and PM stop after ``REML_MAXITER`` / ``PM_MAXITER`` = 1000 steps, each one
+weighted fit (O(k)), and report ``converged = False`` (the pooled result then carries a warning);
+DL is closed-form. A fit or a step that leaves the floating-point range raises
+:class:`FloatingPointError` (never a NaN or ±inf τ²); :func:`gradecli.stats.analysis.pool_effects`
+turns that into :class:`~gradecli.stats.pooling.NotEstimableError`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,7 +77,10 @@ def estimate_tau2(model: InterceptModel | SlopeModel, method: str) -> Tau2:
             return Tau2(0.0, fit0, method, 0, True)
         return Tau2(t, fit(t), method, 0, True)
     if method == "REML":
-        return _reml(fit, fit0, model.hedges(), scale)
+        start = model.hedges()
+        if not math.isfinite(start):
+            raise FloatingPointError("the Hedges start value of REML is beyond the floating-point range")
+        return _reml(fit, fit0, start, scale)
     if method == "PM":
         return _pm(fit, fit0, k - p, scale)
     raise ValueError(f"unknown tau2 method {method!r} (DL, REML or PM)")
@@ -101,6 +111,8 @@ def _reml(fit: Callable[[float], Fit], fit0: Fit, start: float, scale: float) ->
         new = t + step * adj
         if new < 0.0:
             new = 0.0
+        if not math.isfinite(new):
+            raise FloatingPointError("a REML step is beyond the floating-point range")
         change = abs(new - t)
         t = new
         f = fit(t)
@@ -126,6 +138,8 @@ def _pm(fit: Callable[[float], Fit], fit0: Fit, target: float, scale: float) -> 
         new = t + g / f.rss2 if f.rss2 > 0.0 else float("nan")
         if not (lo < new < hi):
             new = 0.5 * (lo + hi) if hi != float("inf") else max(2.0 * lo, lo + scale)
+        if not math.isfinite(new):
+            raise FloatingPointError("a Paule-Mandel step is beyond the floating-point range")
         change = abs(new - t)
         t = new
         f = fit(t)
