@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from gradecli.cli import main
 
 IN_CI = bool(os.environ.get("CI"))
-EXAMPLES = int(os.environ.get("GRADECLI_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("GRADECLI_FUZZ_EXAMPLES", "120"))
 
 
 def fuzz_settings(share: float = 1.0) -> settings:

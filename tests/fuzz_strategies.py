@@ -527,3 +527,182 @@ def mutated_bytes(draw: st.DrawFn) -> FuzzDocument:
         done.append(f"{op} at {pos}")
     suffix = draw(st.sampled_from([f".{syntax}", f".{syntax}", ".yml", ".txt"]))
     return FuzzDocument(bytes(raw), suffix, f"{name} as {syntax}: {'; '.join(done)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents built from scratch: valid in form, extreme in content
+
+
+COUNTS = st.one_of(st.sampled_from([1, 2, 3, 5, 10, 100, 1000, 10**6, 10**9]), st.integers(1, 500))
+REALS = st.one_of(
+    st.sampled_from([0.0, -0.0, 5e-324, 1e-300, 1e-12, 1.0, 1e12, 1e300, -1e300, 1.7976931348623157e308]),
+    st.floats(-1e6, 1e6, allow_nan=False),
+)
+POSITIVE = st.one_of(
+    st.sampled_from([5e-324, 1e-300, 1e-12, 1e-3, 1.0, 1e3, 1e12, 1e300, 1.7976931348623157e308]),
+    st.floats(1e-6, 1e6),
+)
+PROPORTIONS = st.one_of(st.sampled_from([1e-300, 1e-12, 0.5, 1 - 1e-12, 1 - 1e-16]), st.floats(0.001, 0.999))
+REASON = st.sampled_from(["Because.", "x" * 10_000, "مرحبا", "\u202eright to left"])
+MEASURES = {
+    "dichotomous": ["RR", "OR", "RD", "PETO_OR"],
+    "continuous": ["MD", "SMD"],
+    "generic": ["RR", "OR", "RD", "PETO_OR", "MD", "SMD", "HR", "GENERIC"],
+}
+RATIO = {"RR", "OR", "PETO_OR", "HR"}
+ROB = {
+    "rob2": (["low", "some_concerns", "high", "no_information"], ["randomisation", "deviations", "missing_data"]),
+    "rob1": (["low", "unclear", "high", "no_information"], ["sequence_generation", "allocation_concealment"]),
+    "robins-i": (["low", "moderate", "serious", "critical", "no_information"], ["confounding", "selection"]),
+}
+
+
+def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
+    return draw(strategy) if draw(st.booleans()) else None
+
+
+@st.composite
+def _interval(draw: st.DrawFn, ratio: bool) -> tuple[float, float, float]:
+    """(estimate, lower, upper) with lower <= estimate <= upper; positive for ratios."""
+    values = sorted(draw(st.lists(POSITIVE if ratio else REALS, min_size=3, max_size=3)))
+    return values[1], values[0], values[2]
+
+
+@st.composite
+def _row(draw: st.DrawFn, study: str, kind: str, measure: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"study": study}
+    if kind == "dichotomous":
+        for arm in ("t", "c"):
+            n = draw(COUNTS)
+            row[f"events_{arm}"] = draw(st.sampled_from([0, n, n // 2, 1 if n > 1 else 0]))
+            row[f"n_{arm}"] = n
+    elif kind == "continuous":
+        for arm in ("t", "c"):
+            row[f"mean_{arm}"] = draw(REALS)
+            row[f"sd_{arm}"] = draw(POSITIVE)
+            row[f"n_{arm}"] = draw(COUNTS)
+    else:
+        form = draw(st.sampled_from(["yi", "ci", "se"] if measure not in RATIO else ["yi", "ci"]))
+        if form == "yi":
+            row["yi"], row["sei"] = draw(REALS), draw(POSITIVE)
+        elif form == "ci":
+            est, lo, hi = draw(_interval(measure in RATIO))
+            if lo == hi:
+                hi = lo * 2 + 1 if lo > 0 or measure not in RATIO else lo * 2
+            row["estimate"], row["ci"] = est, [lo, hi]
+        else:
+            row["estimate"], row["se"] = draw(REALS), draw(POSITIVE)
+        if draw(st.booleans()):
+            row["participants"] = draw(COUNTS)
+    return row
+
+
+@st.composite
+def _outcome(draw: st.DrawFn, index: int, studies: list[dict[str, Any]]) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["dichotomous", "continuous", "generic"]))
+    measure = draw(st.sampled_from(MEASURES[kind]))
+    out: dict[str, Any] = {
+        "id": f"o{index}",
+        "name": draw(st.sampled_from(["Death", "Pain\u0301", "x" * 500, "\u202eevil", "a|b<c>&d"])),
+        "importance": draw(st.sampled_from(["critical", "important", "limited"])),
+        "type": kind,
+        "measure": measure,
+    }
+    if draw(st.booleans()):
+        out["benefit"] = draw(st.sampled_from(["higher", "lower"]))
+    if draw(st.booleans()):
+        model = draw(st.sampled_from(["fixed", "random"]))
+        fixed = ["IV", "MH", "PETO"] if measure in ("RR", "OR", "RD", "PETO_OR") else ["IV"]
+        methods = fixed if model == "fixed" else ["DL", "REML", "PM"]
+        if measure not in ("PETO_OR", "OR"):
+            methods = [m for m in methods if m != "PETO"]
+        if measure not in ("RR", "OR", "RD"):
+            methods = [m for m in methods if m != "MH"]
+        out["analysis"] = {
+            "model": model,
+            "method": draw(st.sampled_from(methods)),
+            "hksj": draw(st.booleans()),
+            "prediction_interval": draw(st.sampled_from(["metafor", "higgins"])),
+        }
+    if draw(st.booleans()):
+        limits = sorted(draw(st.lists(POSITIVE, min_size=3, max_size=3, unique=True)))
+        out["thresholds"] = {
+            "target": draw(st.sampled_from(["trivial_zone", "any_effect"])),
+            "per": draw(st.sampled_from([10, 100, 1000, 10000, 100000])),
+            "mid": limits[0],
+            "moderate": limits[1],
+            "large": limits[2],
+        }
+        if draw(st.booleans()):
+            out["thresholds"]["relative"] = 1 + draw(POSITIVE)
+    risk_measure = kind == "dichotomous" or (kind == "generic" and measure in ("RR", "OR", "RD", "HR"))
+    if risk_measure and draw(st.booleans()):
+        out["assumed_risk"] = [{"value": v} for v in draw(st.lists(PROPORTIONS, min_size=1, max_size=3))]
+    form = draw(st.sampled_from(["data", "data", "summary", "none"]))
+    if form == "data":
+        chosen = draw(
+            st.lists(st.sampled_from(studies), min_size=1, max_size=len(studies), unique_by=lambda s: s["id"])
+        )
+        out["data"] = [draw(_row(s["id"], kind, measure)) for s in chosen]
+    elif form == "none":
+        out["data"] = []
+    else:
+        est, lo, hi = draw(_interval(measure in RATIO))
+        if lo == hi:
+            hi = lo * 2 + 1
+        k = draw(st.one_of(st.none(), st.integers(1, 50)))
+        summary: dict[str, Any] = {"estimate": est, "ci": [lo, hi], "studies": k}
+        if k is not None and draw(st.booleans()):
+            summary["participants"] = draw(st.integers(k, max(k, 10**9)))
+        if draw(st.booleans()):
+            summary["i2"] = draw(st.sampled_from([0.0, 5e-324, 50.0, 99.999, 100.0]))
+        if draw(st.booleans()):
+            summary["tau2"] = draw(st.sampled_from([0.0, 5e-324, 1.0, 1e300]))
+        out["summary"] = summary
+    if form != "none" and draw(st.booleans()):
+        judgements: dict[str, Any] = {}
+        for domain in draw(st.lists(st.sampled_from(["risk_of_bias", "inconsistency", "imprecision"]), unique=True)):
+            ratings = ["not_serious", "serious", "very_serious"] + (
+                ["extremely_serious"] if domain == "imprecision" else []
+            )
+            judgements[domain] = {"rating": draw(st.sampled_from(ratings)), "reason": draw(REASON)}
+        for up in draw(st.lists(st.sampled_from(["large_effect", "dose_response"]), unique=True)):
+            judgements[up] = {"levels": draw(st.integers(0, 2 if up == "large_effect" else 1)), "reason": "r"}
+        if draw(st.booleans()):
+            level = draw(st.sampled_from(["high", "moderate", "low", "very_low"]))
+            judgements["certainty"] = {"rating": level, "reason": "r"}
+        out["judgements"] = judgements
+    if draw(st.booleans()):
+        out["recorded_certainty"] = draw(st.sampled_from(["high", "moderate", "low", "very_low"]))
+    return out
+
+
+@st.composite
+def generated_data(draw: st.DrawFn) -> dict[str, Any]:
+    """A (mostly) valid evidence file built from scratch: 1–6 studies, 1–3 outcomes of every type,
+    measure, data form and analysis, with counts from 0 to a billion and reals from 5e-324 to 1.8e308."""
+    studies = []
+    for i in range(draw(st.integers(1, 6))):
+        design = draw(st.sampled_from(["rct", "nrsi"]))
+        study: dict[str, Any] = {"id": f"S{i}", "design": design}
+        if draw(st.booleans()):
+            tool = draw(st.sampled_from(["rob2", "rob1"] if design == "rct" else ["robins-i", "rob1"]))
+            vocab, domains = ROB[tool]
+            study["risk_of_bias"] = {
+                "tool": tool,
+                "overall": draw(st.sampled_from(vocab)),
+                "domains": {
+                    d: draw(st.sampled_from(vocab)) for d in draw(st.lists(st.sampled_from(domains), unique=True))
+                },
+            }
+        studies.append(study)
+    outcomes = [draw(_outcome(i, studies)) for i in range(draw(st.integers(1, 3)))]
+    return {"gradecli": 1, "review": {"title": "Generated"}, "studies": studies, "outcomes": outcomes}
+
+
+@st.composite
+def generated_documents(draw: st.DrawFn) -> FuzzDocument:
+    data = draw(generated_data())
+    syntax = draw(st.sampled_from(["yaml", "json"]))
+    text = to_yaml(data) if syntax == "yaml" else to_json(data)
+    return FuzzDocument(text.encode("utf-8"), f".{syntax}", "generated")

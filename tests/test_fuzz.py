@@ -4,17 +4,18 @@ The shipped examples are mutated as data (dropped keys, wrong types, swapped num
 floats, NaN/inf written as text, unicode, deep nesting, ...) and as raw bytes (flips, truncation,
 anchors, aliases, tags, merge keys, tabs, BOMs, ...) — see ``tests/fuzz_strategies.py`` — and every
 document goes through the commands in-process. Each run must end with its documented exit code
-(validate and assess 0 or 2; check 0, 1 or 2; diff 0, 1 or 2) and a message: never a traceback,
+(validate and assess 0 or 2; check 0, 1 or 2; diff 0 or 2) and a message: never a traceback,
 never ``internal error`` (exit 3). A refused file is named in the first line of the message, and
-``assess --format json`` prints strict JSON (no NaN or Infinity).
+``assess --format json`` prints strict JSON (no NaN or Infinity); `check` prints one finding per line,
+JSON lines and JUnit XML that parse.
 
 Budget: under CI (``CI`` set) the examples are derandomized (the same ones every run, no example
 database) and the module takes well under a minute. More examples for a long local run::
 
     GRADECLI_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py
 
-``GRADECLI_FUZZ_EXAMPLES`` sets the number of examples of each test (default 60 for the main
-tests). Outside CI hypothesis draws new examples each run and keeps failing ones in
+``GRADECLI_FUZZ_EXAMPLES`` sets the number of examples of each test (default 120; the whole-document
+test takes half). Outside CI hypothesis draws new examples each run and keeps failing ones in
 ``.hypothesis/`` to replay them first. A crash found here becomes a file in ``tests/bad_inputs/``
 (an invalid file `validate` must refuse) or ``tests/fuzz_regressions/`` (a valid file that crashed
 assess or check).

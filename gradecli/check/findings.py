@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from gradecli.problems import printable
+
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -63,15 +65,6 @@ class Finding:
         }
 
 
-def printable(text: str) -> str:
-    """``text`` with every unprintable character escaped (``\\n``, ``\\x1b``, ``\\u2028``, ...): a
-    message quotes ids and keys from the file, and one finding must stay one line of plain text
-    (and valid XML in the JUnit report)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def make(
     file: str,
     line: int,
@@ -84,4 +77,5 @@ def make(
     severity = (severities or {}).get(code, CODES[code][0])
     if severity == "off":
         return None
+    # a message quotes ids and keys from the file: one finding stays one line (and valid XML in JUnit)
     return Finding(file, line, col, code, severity, printable(message), outcome)  # type: ignore[arg-type]

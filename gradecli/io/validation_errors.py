@@ -73,17 +73,6 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _printable_key(part: Any) -> Any:
-    """A key as it may appear in a one-line message: control characters, line and paragraph
-    separators and other unprintable characters escaped (``\\x1e``, ``\\n``, ``\\u2028``), at most
-    60 characters. A key is whatever the file holds, so it must not break the line."""
-    if not isinstance(part, str):
-        return part
-    if not part.isprintable():
-        part = "".join(c if c.isprintable() else repr(c)[1:-1] for c in part)
-    return part if len(part) <= 60 else part[:59] + "…"
-
-
 def _message(err: dict[str, Any], root: type[BaseModel], loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -199,7 +188,7 @@ def problems_from(exc: ValidationError, root: type[BaseModel], tree: Tree, name:
         raw_loc = tuple(err["loc"])
         loc = _clean_loc(raw_loc)
         message = _message(err, root, raw_loc)
-        path = format_path(tuple(_printable_key(p) for p in loc))
+        path = format_path(loc)
         if (path, message) in seen:
             continue
         seen.add((path, message))
