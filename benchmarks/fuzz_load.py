@@ -371,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         code = proc.wait()
     elapsed = time.monotonic() - started
     new = sorted(p for p in crashes.iterdir() if p.name not in before and p.suffix != ".txt")
+    slow = [p for p in new if p.name.startswith("slow-unit-")]  # libFuzzer's slowest input: a hint, not a crash
+    new = [p for p in new if p not in slow]
     execs = runs if runs is not None else int(last.get("execs", 0))
     rate = execs / seconds if seconds else execs / elapsed if elapsed else 0.0
     print(
@@ -382,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         f"coverage:    cov {last.get('cov', '?')}, features {last.get('ft', '?')}, corpus {last.get('corp', '?')}\n"
         f"crashes:     {len(new)} new in {crashes}\n"
         + "".join(f"  {p.name}\n" for p in new)
+        + "".join(f"slowest:     {p} (run it with gradecli validate to time it)\n" for p in slow)
         + (f"worker exit: {code} (stopped early: a libFuzzer finding or an error, see above)\n" if code else ""),
         file=sys.stderr,
     )
