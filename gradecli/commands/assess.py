@@ -148,13 +148,15 @@ def _render(fmt: str, result: Assessment, other_result: Assessment | None, profi
 
         from gradecli.report.compare import differences
 
-        payload = json.loads(result.model_dump_json())
+        # model_dump, not model_dump_json: pydantic's JSON writes NaN/inf as null without a word;
+        # allow_nan=False turns any that got this far into a loud internal error instead (issue 9)
+        payload = result.model_dump(mode="json")
         if other_result is not None:
             payload = {
                 "assessment": payload,
-                "compare": json.loads(json.dumps(differences(result, other_result), default=str)),
+                "compare": json.loads(json.dumps(differences(result, other_result), default=str, allow_nan=False)),
             }
-        return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
     if fmt == "markdown":
         from gradecli.report.markdown import render
     elif fmt == "html":

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import click
 
 from gradecli.problems import InputError
+from gradecli.report.numbers import fixed
+
+LOG_RATIO_MAX = 709.0  # exp beyond this is not a finite positive float (as gradecli.grade.context)
 
 MEASURES = ("RR", "OR", "RD", "PETO_OR", "MD", "SMD", "HR", "GENERIC")
 METHODS = ("IV", "MH", "PETO", "DL", "REML", "PM")
@@ -69,7 +73,9 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     Exit codes: 0 ok; 2 bad input or usage (one FILE:LINE:COL: column: message line each).
     """
     from gradecli.io.study_csv import read_study_csv
+    from gradecli.problems import Problem
     from gradecli.stats.analysis import Analysis, meta_analysis
+    from gradecli.stats.effects import StudyValueError
     from gradecli.stats.pooling import NotEstimableError
 
     method_u = method.upper() if method else None
@@ -95,6 +101,11 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     except NotEstimableError as exc:
         click.echo(f"{name}: {exc}", err=True)
         raise click.exceptions.Exit(2) from None
+    except StudyValueError as exc:
+        # a study's numbers out of range (SD 1e-300, yi 1e308, ...): FILE:LINE:COL: column: message
+        line, col = _locate(data, exc.study, exc.field)
+        click.echo(Problem(name, line, col, exc.field or "", str(exc)).format(), err=True)
+        raise click.exceptions.Exit(2) from None
     except ValueError as exc:
         click.echo(f"{name}: {exc}", err=True)
         raise click.exceptions.Exit(2) from None
@@ -104,29 +115,52 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     _print_table(result, name)
 
 
+def _locate(path: str, study: str, column: str | None) -> tuple[int, int]:
+    """(line, column) of a study's row — and of ``column`` in it — in the CSV; (0, 0) for stdin."""
+    if path == "-":
+        return 0, 0
+    from gradecli.io.study_csv import _split
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0, 0
+    header: list[str] | None = None
+    for number, text in enumerate(lines, start=1):
+        fields = _split(text) if text.strip() else None
+        if fields is None:
+            continue
+        if header is None:
+            header = [f.strip().lower() for f, _ in fields]
+            continue
+        if "study" in header and len(fields) == len(header) and fields[header.index("study")][0].strip() == study:
+            col = fields[header.index(column)][1] if column in header else 1
+            return number, col
+    return 0, 0
+
+
 def _fmt(x: float | None, digits: int = 2) -> str:
-    if x is None:
+    if x is None or not math.isfinite(x):
         return "-"
-    return f"{x:.{digits}f}"
+    return fixed(x, digits)
 
 
 def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
-    import math
-
     from rich.console import Console
     from rich.table import Table
 
     ratio = result.is_ratio
 
     def show(x: float | None) -> str:
-        if x is None:
+        """Never 'inf' or 'nan'; powers of ten from a million on (gradecli.report.numbers)."""
+        if x is None or not math.isfinite(x):
             return "-"
         if ratio:
-            try:
-                return f"{math.exp(x):.2f}"
-            except OverflowError:
-                return "inf"
-        return f"{x:.2f}"
+            if abs(x) > LOG_RATIO_MAX:
+                return "above 1e307" if x > 0 else "below 1e-307"
+            return fixed(math.exp(x))
+        return fixed(x)
 
     console = Console(highlight=False)
     scale = f"{result.measure}" + (" (ratio scale)" if ratio else "")
@@ -163,11 +197,11 @@ def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
     console.print(table)
     _print_forest(result, console)
     p = "-" if result.pval is None else f"{result.pval:.3g}"
-    stat = "-" if result.stat is None else f"{result.stat:.2f}"
+    stat = _fmt(result.stat)
     console.print(
         f"Test: {result.test} = {stat}, p = {p}" + (f" (df {result.df})" if result.df else "") + f"; k = {result.k}"
     )
-    het = f"Heterogeneity: Q = {result.q:.2f} (df {result.q_df}), p = {result.q_p:.3g}; I² = {result.i2:.1f}%"
+    het = f"Heterogeneity: Q = {_fmt(result.q)} (df {result.q_df}), p = {result.q_p:.3g}; I² = {result.i2:.1f}%"
     if result.tau2 is not None:
         het += f"; tau² = {result.tau2:.4g}"
     console.print(het)
@@ -183,17 +217,18 @@ def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
     """The text forest plot under the table (gradecli.report.forest_text)."""
-    import math
-
     from gradecli.plots.data import MEASURE_NAMES, ForestData, ForestRow
     from gradecli.report.forest_text import forest_table
 
     ratio = result.is_ratio
 
     def nat(x: float | None) -> float | None:
+        """The natural scale; None for a ratio beyond the float range (not drawn)."""
         if x is None:
             return None
-        return math.exp(min(x, 700.0)) if ratio else x
+        if ratio:
+            return math.exp(x) if abs(x) <= LOG_RATIO_MAX else None
+        return x
 
     eff = result.effects
     study: dict[str, tuple[float, float]] = {}
@@ -208,7 +243,10 @@ def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
             continue
         yi, se = yi_se
         z = 1.959963984540054 * se
-        rows.append(ForestRow(label, label, nat(yi), nat(yi - z), nat(yi + z), w / 100.0, (), ()))
+        est, lo, hi = nat(yi), nat(yi - z), nat(yi + z)
+        if est is None or lo is None or hi is None:
+            est = lo = hi = None
+        rows.append(ForestRow(label, label, est, lo, hi, w / 100.0, (), ()))
     if not rows:
         return
     data = ForestData(
@@ -219,8 +257,12 @@ def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
         log_scale=ratio,
         null=1.0 if ratio else 0.0,
         rows=rows,
-        pooled=(nat(result.estimate), nat(result.ci_lb), nat(result.ci_ub)) if result.estimate is not None else None,
-        prediction=(nat(result.pi_lb), nat(result.pi_ub)) if result.pi_lb is not None and result.k > 2 else None,
+        pooled=_all_or_none(nat(result.estimate), nat(result.ci_lb), nat(result.ci_ub)),
+        prediction=_all_or_none(nat(result.pi_lb), nat(result.pi_ub)) if result.k > 2 else None,
         favours=("", ""),
     )
     console.print(forest_table(data, min(console.width, 100)))
+
+
+def _all_or_none(*values: float | None) -> tuple[float, ...] | None:
+    return None if any(v is None for v in values) else tuple(v for v in values if v is not None)

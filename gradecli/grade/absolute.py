@@ -26,7 +26,7 @@ from gradecli.model.vocab import Measure
 
 
 class AbsoluteEffect(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     label: str | None = None
     source: str | None = None
@@ -41,7 +41,7 @@ class AbsoluteEffect(BaseModel):
 
 
 class ContinuousEffect(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     comparator_mean: float | None = None
     comparator_source: str | None = None

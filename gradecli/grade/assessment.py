@@ -1,5 +1,10 @@
 """The result of assessing an evidence file: what gradecli proposes, what the reviewer decided,
-and why. Renderers (table, JSON, Markdown, ...) read only these models."""
+and why. Renderers (table, JSON, Markdown, ...) read only these models.
+
+Numbers in these models are finite or None (issue 9, "no NaN or inf ever reaches an output"): the
+models refuse NaN and ±inf at construction (``allow_inf_nan=False``), the engine never offers one
+(a statistic that cannot be computed is None with the reason in ``not_estimable`` or
+``effect.warnings``), and the JSON writers dump with ``allow_nan=False`` as a last guard."""
 
 from __future__ import annotations
 
@@ -35,7 +40,11 @@ Status = Literal["proposed", "overridden", "confirmed", "judged", "not_assessed"
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True, extra="forbid")
+    """Base of the output models. ``allow_inf_nan=False``: a NaN or ±inf can never be stored in an
+    assessment (constructing one raises, a loud internal error), so none can reach JSON, CSV or a
+    table; the engine turns non-finite statistics into None plus a not-estimable reason first."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True, extra="forbid", allow_inf_nan=False)
 
 
 class Proposal(_Out):

@@ -1,6 +1,13 @@
 """Everything the domain rules need about one outcome: the effect (pooled from per-study rows, or
 copied from a published summary), each study's share of the weight, participants, and the scale on
-which the outcome's thresholds are judged."""
+which the outcome's thresholds are judged.
+
+Numbers here are finite or None (issue 9): the pooling either gives finite statistics or a
+not-estimable reason (:mod:`gradecli.stats.analysis`), and a ratio is taken as ``exp`` of a log
+ratio only within ±``LOG_RATIO_MAX`` (709: ratios from ~1e-308 to ~8e307). A pooled ratio or CI
+limit beyond that makes the outcome not estimable, with that reason; a study's is left out of the
+per-study effects (None), as a double-zero study is.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ from gradecli.model.evidence import (
 from gradecli.model.vocab import Measure, Method, Model
 
 RATIO = {Measure.RR, Measure.OR, Measure.PETO_OR, Measure.HR}
+LOG_RATIO_MAX = 709.0
 
 
 @dataclass(frozen=True)
@@ -162,13 +170,19 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
     except ValueError as exc:
         ctx.not_estimable = str(exc)
         return
+    est, lo, hi = pooled.estimate, pooled.ci_lb, pooled.ci_ub
+    if ctx.is_ratio:
+        est, lo, hi = _exp(est), _exp(lo), _exp(hi)
+        if est is None or lo is None or hi is None:
+            ctx.not_estimable = (
+                f"the pooled {ctx.measure.value} or its 95% CI is beyond the floating-point range "
+                "(a ratio above 1e307 or below 1e-307)"
+            )
+            return
     ctx.pooled = pooled
     ctx.k = pooled.k
     ctx.i2 = pooled.i2 if pooled.k > 1 else None
     ctx.q_p = pooled.q_p if pooled.k > 1 else None
-    est, lo, hi = pooled.estimate, pooled.ci_lb, pooled.ci_ub
-    if ctx.is_ratio:
-        est, lo, hi = _exp(est), _exp(lo), _exp(hi)
     ctx.effect = EffectView(ctx.measure, est, lo, hi)
     label_to_study = dict(zip(ctx.row_labels, ctx.study_ids, strict=True))
     for label, pct in pooled.weights:
@@ -177,9 +191,10 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
 
 
 def _exp(x: float | None) -> float | None:
-    if x is None:
+    """A ratio from its log, or None when it is not a finite positive float (|x| > LOG_RATIO_MAX)."""
+    if x is None or not abs(x) <= LOG_RATIO_MAX:
         return None
-    return math.exp(min(x, 700.0))
+    return math.exp(x)
 
 
 def _stats_analysis(ctx: OutcomeContext, egger: bool = True):  # -> gradecli.stats.Analysis
@@ -307,10 +322,16 @@ def _rows_yi_sei(rows: list, labels: list[str], measure: Measure) -> list[tuple[
     out: list[tuple[float, float] | None] = []
     for row in rows:
         try:
-            out.append(row_yi_sei(row, measure))
+            ysei = row_yi_sei(row, measure)
         except ValueError:
-            out.append(None)
+            ysei = None
+        out.append(ysei if ysei is None or _in_range(*ysei) else None)
     return out
+
+
+def _in_range(y: float, se: float) -> bool:
+    """Within the range the pooling accepts (gradecli.stats.effects: |y| <= 1e100, se 1e-50 to 1e50)."""
+    return abs(y) <= 1e100 and 1e-50 <= se <= 1e50
 
 
 def _view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
@@ -319,5 +340,7 @@ def _view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
     y, se = ysei
     lo, hi = y - 1.959963984540054 * se, y + 1.959963984540054 * se
     if measure in RATIO:
-        return EffectView(measure, _exp(y), _exp(lo), _exp(hi))
+        y, lo, hi = _exp(y), _exp(lo), _exp(hi)  # type: ignore[assignment]
+    if y is None or lo is None or hi is None or not all(math.isfinite(v) for v in (y, lo, hi)):
+        return EffectView(measure, None, None, None)  # not representable: left out, like a double-zero study
     return EffectView(measure, y, lo, hi)

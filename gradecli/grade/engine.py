@@ -91,6 +91,8 @@ def _effect(ctx: OutcomeContext) -> Effect | None:
     pi_lb, pi_ub = pooled.pi_lb, pooled.pi_ub
     if ctx.is_ratio:
         pi_lb, pi_ub = _exp(pi_lb), _exp(pi_ub)
+        if pi_lb is None or pi_ub is None:  # a limit beyond the float range: no interval to show
+            pi_lb = pi_ub = None
     return Effect(
         measure=ctx.measure.value,
         estimate=e.estimate,
@@ -272,9 +274,10 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     if override is not None:
         final, final_reason = override.rating, override.reason
         if final != computed:
+            given = computed.value.replace("_", " ") if computed is not None else "no rating: there is no estimate"
             footnotes.append(
                 f"Certainty set to {final.value.replace('_', ' ')} by the reviewer "
-                f"(the domains give {computed.value.replace('_', ' ')}): {override.reason.rstrip('.')}."
+                f"(the domains give {given}): {override.reason.rstrip('.')}."
             )
     not_assessed = [d.domain for d in domains if d.status == "not_assessed"]
     return OutcomeAssessment(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from gradecli.grade.context import EffectView, OutcomeContext
 from gradecli.grade.ruleset import RuleSet
 from gradecli.model.vocab import Benefit, Measure
+from gradecli.report.numbers import fixed
 
 
 def risk_with_intervention(measure: Measure, value: float, acr: float) -> float:
@@ -47,13 +48,19 @@ class Scale:
     default_used: str | None = None  # a default the rule set supplied, stated in footnotes
 
     def value(self, measure: Measure, natural: float) -> float:
+        """The value on this scale; ValueError when there is none (a ratio of 0, or a result that
+        is not a finite number, e.g. an RD of 1e306 per 1000)."""
         if self.kind == "absolute":
             assert self.acr is not None
             risk = min(1.0, max(0.0, risk_with_intervention(measure, natural, self.acr)))
-            return (risk - self.acr) * self.per
-        if self.kind == "relative":
-            return math.log(natural)
-        return natural * (self.per if measure is Measure.RD else 1)
+            out = (risk - self.acr) * self.per
+        elif self.kind == "relative":
+            out = math.log(natural)
+        else:
+            out = natural * (self.per if measure is Measure.RD else 1)
+        if not math.isfinite(out):
+            raise ValueError("not a finite value on the judging scale")
+        return out
 
     def crossings(self, lo: float, hi: float) -> int:
         return sum(1 for b in self.boundaries if lo < b < hi)
@@ -65,7 +72,7 @@ class Scale:
         if self.kind == "absolute":
             return f"{abs(v):.0f} {'more' if v >= 0 else 'fewer'} per {self.per:,}"
         if self.kind == "relative":
-            return f"{math.exp(v):.2f}"
+            return fixed(math.exp(v))  # a power of ten from a million on, not hundreds of digits
         return f"{v:.3g}".replace("-", "−")  # a true minus sign, as in the table cells
 
     def show_interval(self, lo: float, hi: float) -> str:

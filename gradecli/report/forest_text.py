@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from gradecli.report.numbers import BIG, power_of_ten
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -23,46 +25,83 @@ REF_STYLE = "yellow"
 
 
 class _Axis:
+    """Columns for values. ``lo``/``hi`` are finite limits on the axis scale (log for ratios); any
+    value maps to a column or to None — ±inf, 0 on a log axis and NaN never reach ``round``."""
+
     def __init__(self, lo: float, hi: float, width: int, log: bool) -> None:
         self.log, self.width = log, width
-        self.lo, self.hi = (math.log(lo), math.log(hi)) if log else (lo, hi)
+        self.lo, self.hi = lo, hi
+        self.half_span = 0.5 * hi - 0.5 * lo  # hi - lo may overflow when the limits are near ±1.8e308
 
     def t(self, v: float) -> float:
-        return math.log(v) if self.log else v
+        """The axis coordinate: log(v) for ratios (−inf for v ≤ 0); NaN only for a NaN."""
+        if self.log:
+            return math.log(v) if v > 0 else (math.nan if v != v else -math.inf)
+        return v
+
+    def _column(self, x: float) -> int:
+        frac = (0.5 * x - 0.5 * self.lo) / self.half_span
+        return min(self.width - 1, max(0, round(frac * (self.width - 1))))
 
     def pos(self, v: float) -> int | None:
         """Column of a value, None when off the axis."""
-        if self.log and v <= 0:
-            return None
         x = self.t(v)
-        if x < self.lo or x > self.hi:
+        if not self.lo <= x <= self.hi:
             return None
-        return min(self.width - 1, max(0, round((x - self.lo) / (self.hi - self.lo) * (self.width - 1))))
+        return self._column(x)
 
     def clamp(self, v: float) -> int:
-        if self.log and v <= 0:
-            return 0
-        x = min(max(self.t(v), self.lo), self.hi)
-        return min(self.width - 1, max(0, round((x - self.lo) / (self.hi - self.lo) * (self.width - 1))))
+        x = self.t(v)
+        if x != x:
+            x = self.lo
+        return self._column(min(max(x, self.lo), self.hi))
+
+    def value(self, x: float) -> float | None:
+        """The natural value at axis coordinate x (None when a ratio's is beyond the float range)."""
+        if not self.log:
+            return x
+        return math.exp(x) if abs(x) <= 709.0 else None
 
 
 def _limits(d: ForestData) -> tuple[float, float]:
+    """Finite axis limits on the axis scale (log for ratios), from the finite values only."""
     values = [d.null]
     for r in d.rows:
-        values += [v for v in (r.estimate, r.lo, r.hi) if v is not None and math.isfinite(v)]
+        values += [v for v in (r.estimate, r.lo, r.hi) if v is not None]
     if d.pooled:
-        values += list(d.pooled)
+        values += [v for v in d.pooled if v is not None]
     values += [ref.value for ref in d.references]
     if d.log_scale:
-        values = [v for v in values if v > 0]
-        centre = d.pooled[0] if d.pooled else 1.0
-        lo, hi = max(min(values), centre / 100), min(max(values), centre * 100)
-        lo, hi = min(lo, 1.0), max(hi, 1.0)
-        span = math.log(hi) - math.log(lo) or 1.0
-        return math.exp(math.log(lo) - 0.04 * span), math.exp(math.log(hi) + 0.04 * span)
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or 1.0
-    return lo - 0.04 * span, hi + 0.04 * span
+        logs = [math.log(v) for v in values if v is not None and 0 < v < math.inf]
+        centre = math.log(d.pooled[0]) if d.pooled and d.pooled[0] is not None and 0 < d.pooled[0] < math.inf else 0.0
+        lo = max(min(logs, default=0.0), centre - math.log(100))
+        hi = min(max(logs, default=0.0), centre + math.log(100))
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+        span = (hi - lo) or 1.0
+        return lo - 0.04 * span, hi + 0.04 * span
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    lo, hi = min(finite, default=0.0), max(finite, default=0.0)
+    span = (0.5 * hi - 0.5 * lo) * 2.0 if math.isfinite(hi - lo) else math.inf
+    if not span:
+        span = max(abs(lo), 1.0)
+    pad_lo, pad_hi = lo - 0.04 * span, hi + 0.04 * span
+    return (pad_lo if math.isfinite(pad_lo) else lo), (pad_hi if math.isfinite(pad_hi) else hi)
+
+
+def _number(x: float | None, ratio: bool) -> str:
+    """As gradecli.plots.data.format_number (2 decimals; ratios of 100 and more without), but a power
+    of ten from a million on instead of hundreds of digits, and "–" for a missing or non-finite value."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    if abs(x) >= BIG:
+        return power_of_ten(x, 2 if ratio else 3)
+    return f"{x:.0f}" if ratio and x >= 100 else f"{x:.2f}"
+
+
+def _ci(est: float | None, lo: float | None, hi: float | None, ratio: bool) -> str:
+    if est is None or not math.isfinite(est):
+        return "not estimable"
+    return f"{_number(est, ratio)} [{_number(lo, ratio)}, {_number(hi, ratio)}]"
 
 
 def _line(
@@ -114,17 +153,17 @@ def _ticks(axis: _Axis, d: ForestData) -> str:
         p = axis.pos(v)
         if p is None:
             return
-        label = f"{v:.2g}" if d.log_scale else f"{v:.3g}"
+        label = f"{v:.2g}" if d.log_scale else f"{v:.3g}"  # finite here: short and never 'inf'/'nan'
         start = p if align == "left" else p - len(label) + 1 if align == "right" else p - len(label) // 2
         start = max(0, min(axis.width - len(label), start))
         if all(c == " " for c in row[max(0, start - 1) : start + len(label) + 1]):
             row[start : start + len(label)] = list(label)
 
     put(d.null, "centre")
-    lo = math.exp(axis.lo) if axis.log else axis.lo
-    hi = math.exp(axis.hi) if axis.log else axis.hi
-    put(lo, "left")
-    put(hi, "right")
+    for x, align in ((axis.lo, "left"), (axis.hi, "right")):
+        v = axis.value(x)
+        if v is not None and (v > 0 or not axis.log):
+            put(v, align)
     return "".join(row).rstrip()
 
 
@@ -133,15 +172,9 @@ def forest_table(d: ForestData, width: int = 80) -> Table:
     from rich import box
     from rich.table import Table
 
-    from gradecli.plots.data import format_ci, format_number
-
-    ci_texts = [format_ci(r.estimate, r.lo, r.hi, d.ratio) for r in d.rows]
-    pooled_text = format_ci(*d.pooled, d.ratio) if d.pooled else "not estimable"
-    pi_text = (
-        f"[{format_number(d.prediction[0], d.ratio)}, {format_number(d.prediction[1], d.ratio)}]"
-        if d.prediction
-        else ""
-    )
+    ci_texts = [_ci(r.estimate, r.lo, r.hi, d.ratio) for r in d.rows]
+    pooled_text = _ci(*d.pooled, d.ratio) if d.pooled else "not estimable"
+    pi_text = f"[{_number(d.prediction[0], d.ratio)}, {_number(d.prediction[1], d.ratio)}]" if d.prediction else ""
     est_w = max([len(t) for t in [*ci_texts, pooled_text, pi_text]] + [len(d.measure) + 9])
     label_w = min(max([len(r.label) for r in d.rows] + [19]), 22)
     weight_w = 6

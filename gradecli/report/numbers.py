@@ -1,8 +1,32 @@
-"""Number formatting shared by every renderer, so the table, Markdown, HTML and CSV agree."""
+"""Number formatting shared by every renderer, so the table, Markdown, HTML and CSV agree.
+
+Never prints ``nan`` or ``inf``: a missing or non-finite value is "—". Magnitudes of a million and
+more are written as powers of ten (``1.5×10⁶``, ``1.0×10³⁰⁰``) instead of hundreds of digits; the
+engine also uses :func:`fixed` for the numbers in its explanations and footnotes.
+"""
 
 from __future__ import annotations
 
 import math
+
+BIG = 1e6
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(x: float, digits: int = 2) -> str:
+    """``x`` as m×10ⁿ with ``digits`` significant digits and a true minus sign."""
+    mantissa, exponent = f"{x:.{max(digits, 1) - 1}e}".split("e")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}".replace("-", "−")
+
+
+def fixed(x: float, decimals: int = 2) -> str:
+    """``x`` with ``decimals`` decimals, or as a power of ten from a million on (an ASCII minus, as
+    ``format(x, '.2f')``, which this replaces in explanations)."""
+    if not math.isfinite(x):
+        return "—"
+    if abs(x) >= BIG:
+        return power_of_ten(x, decimals + 1).replace("−", "-")
+    return f"{x:.{decimals}f}"
 
 
 def fmt(x: float | None, digits: int = 2) -> str:
@@ -11,6 +35,8 @@ def fmt(x: float | None, digits: int = 2) -> str:
         return "—"
     if x == 0:
         return "0"
+    if abs(x) >= BIG:
+        return power_of_ten(x, 3)
     mag = math.floor(math.log10(abs(x)))
     decimals = max(0, min(digits, 2 - mag))
     text = f"{x:.{decimals}f}"
@@ -20,6 +46,8 @@ def fmt(x: float | None, digits: int = 2) -> str:
 def fmt_ratio(x: float | None) -> str:
     if x is None or not math.isfinite(x):
         return "—"
+    if x >= BIG:
+        return power_of_ten(x, 2)
     if x >= 100:
         return f"{x:.0f}"
     return f"{x:.2f}"

@@ -189,14 +189,14 @@ def _check_vi(label: str, vi: float, field: str | None = None) -> None:
     if VI_MIN <= vi <= VI_MAX:
         return
     if vi == 0.0:
-        what = "underflows to 0"
+        what = "underflows to 0, below"
     elif not math.isfinite(vi):
-        what = "overflows"
+        what = "overflows, above"
     else:
-        what = f"{vi:.3g} is"
+        what = f"{vi:.3g} is outside"
     raise StudyValueError(
         label,
-        f"the sampling variance {what} outside the supported range [{VI_MIN:g}, {VI_MAX:g}] "
+        f"the sampling variance {what} the supported range [{VI_MIN:g}, {VI_MAX:g}] "
         "(standard errors from 1e-50 to 1e50)",
         field,
     )

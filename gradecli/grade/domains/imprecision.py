@@ -43,8 +43,13 @@ RULES = {
 BY_LEVELS = [Rating.not_serious, Rating.serious, Rating.very_serious, Rating.extremely_serious]
 
 
+OIS_CAP = 10**18
+"""Optimal information sizes are capped here (far beyond any body of evidence): a comparator risk of
+1e-300 would otherwise divide by an underflowed (p0 − p1)² or give a 300-digit number."""
+
+
 def optimal_information_size(ctx: OutcomeContext, rules: RuleSet) -> tuple[int, str] | None:
-    """OIS (total participants) and how it was computed, or None when it cannot be."""
+    """OIS (total participants, at most ``OIS_CAP``) and how it was computed, or None when it cannot be."""
     from statistics import NormalDist
 
     r = rules.imprecision
@@ -56,11 +61,21 @@ def optimal_information_size(ctx: OutcomeContext, rules: RuleSet) -> tuple[int, 
     if p0 is None or not 0 < p0 < 1:
         return None
     p1 = p0 * (1 - r.ois_rrr)
-    n = math.ceil(z * z * (p0 * (1 - p0) + p1 * (1 - p1)) / (p0 - p1) ** 2)
-    return 2 * n, (
-        f"comparator risk {100 * p0:.1f}%, relative risk reduction {100 * r.ois_rrr:.0f}%, "
+    # z²(p0(1−p0) + p1(1−p1)) / (p0 − p1)², with p0 − p1 = p0·rrr divided out (no underflow for tiny p0)
+    per_arm = z * z * ((1 - p0) + (1 - r.ois_rrr) * (1 - p1)) / (p0 * r.ois_rrr * r.ois_rrr)
+    total = OIS_CAP if not per_arm < OIS_CAP / 2 else 2 * math.ceil(per_arm)
+    return total, (
+        f"comparator risk {_percent(p0)}, relative risk reduction {100 * r.ois_rrr:.0f}%, "
         f"α {r.ois_alpha:g}, power {r.ois_power:g}"
     )
+
+
+def _percent(p: float) -> str:
+    return f"{100 * p:.1f}%" if p >= 0.0005 else f"{100 * p:.2g}%"
+
+
+def _ois_text(n: int) -> str:
+    return f"{n:,}" if n < OIS_CAP else f"more than {OIS_CAP:,}"
 
 
 def _bands(ctx: OutcomeContext, rules: RuleSet) -> Proposal:
@@ -144,13 +159,13 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
     if levels == 0 and n is not None and (rule in (None, "IMP-CROSS")):
         ois = optimal_information_size(ctx, rules)
         if ois is not None:
-            facts.append(f"optimal information size {ois[0]:,} ({ois[1]})")
+            facts.append(f"optimal information size {_ois_text(ois[0])} ({ois[1]})")
             if n < ois[0]:
                 levels, rule = 1, "IMP-OIS"
-                threshold = f"optimal information size {ois[0]:,}"
-                why = (f"{n:,} participants, fewer than the optimal information size of {ois[0]:,} ({ois[1]})") + (
-                    f"; {why}" if why else ""
-                )
+                threshold = f"optimal information size {_ois_text(ois[0])}"
+                why = (
+                    f"{n:,} participants, fewer than the optimal information size of {_ois_text(ois[0])} ({ois[1]})"
+                ) + (f"; {why}" if why else "")
     if rule is None:
         return Proposal(
             rating=None, rule="IMP-NONE", facts=facts, explanation="no result, threshold or participant count to judge"

@@ -19,10 +19,8 @@ assessed (or serious, when the rule set says so, as Pollock 2016 does).
 
 from __future__ import annotations
 
-import math
-
 from gradecli.grade.assessment import Proposal
-from gradecli.grade.context import OutcomeContext
+from gradecli.grade.context import OutcomeContext, _exp
 from gradecli.grade.domains.risk_of_bias import pct
 from gradecli.grade.ruleset import RuleSet
 from gradecli.grade.scale import Scale
@@ -87,11 +85,12 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
     pi_straddle = False
     pi_checked = False
     pooled = ctx.pooled
-    if scale and pooled is not None and getattr(pooled, "pi_lb", None) is not None:
+    pi = (pooled.pi_lb, pooled.pi_ub) if pooled is not None and getattr(pooled, "pi_lb", None) is not None else None
+    if pi is not None and ctx.is_ratio:
+        pi = (_exp(pi[0]), _exp(pi[1]))
+    if scale and pi is not None and pi[0] is not None and pi[1] is not None:
         pi_checked = True
-        lo, hi = pooled.pi_lb, pooled.pi_ub
-        if ctx.is_ratio:
-            lo, hi = math.exp(min(lo, 700)), math.exp(min(hi, 700))
+        lo, hi = pi
         try:
             pi_straddle = scale.crossings(scale.value(ctx.measure, lo), scale.value(ctx.measure, hi)) > 0
         except (ValueError, ZeroDivisionError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from gradecli.grade.context import OutcomeContext
 from gradecli.grade.ruleset import RuleSet
+from gradecli.report.numbers import fixed
 
 RULES = {
     "UP-LARGE": "the whole CI of a ratio lies beyond the large-effect threshold",
@@ -25,7 +26,7 @@ def large_effect(ctx: OutcomeContext, rules: RuleSet) -> tuple[int, list[str]]:
     if not ctx.is_ratio or e is None or e.lo is None or e.hi is None or e.lo <= 0:
         return 0, []
     lo, hi = e.lo, e.hi
-    facts = [f"95% CI {lo:.2f} to {hi:.2f}"]
+    facts = [f"95% CI {fixed(lo)} to {fixed(hi)}"]
     if lo > r.very_large_ratio or hi < 1 / r.very_large_ratio:
         return 2, [*facts, f"beyond {r.very_large_ratio:g} (or {1 / r.very_large_ratio:.2f})"]
     if lo > r.large_ratio or hi < 1 / r.large_ratio:
