@@ -38,6 +38,7 @@ from fuzz_cli import (
 from fuzz_strategies import (
     EXAMPLE_PATHS,
     FuzzDocument,
+    generated_documents,
     hostile_values,
     mutated_bytes,
     mutated_documents,
@@ -76,6 +77,12 @@ def test_mutated_bytes(doc: FuzzDocument, data: st.DataObject) -> None:
 @fuzz_settings()
 @given(doc=perturbed_documents(), data=st.data())
 def test_extreme_but_valid_numbers(doc: FuzzDocument, data: st.DataObject) -> None:
+    through_every_command(doc, data)
+
+
+@fuzz_settings()
+@given(doc=generated_documents(), data=st.data())
+def test_generated_documents(doc: FuzzDocument, data: st.DataObject) -> None:
     through_every_command(doc, data)
 
 
