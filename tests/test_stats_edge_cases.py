@@ -339,16 +339,36 @@ def test_pooling_equivariant_under_rescaling(scale: float, method: str) -> None:
     finite_json(got)
 
 
-def test_estimates_too_far_apart_for_floating_point_are_not_estimable() -> None:
-    # 2e100 apart with standard errors of 1e-49: Q would be ~1e298 per study and tau2 ~1e200 —
-    # inside the input range, but the REML/PM/DL sums leave the floating-point range
-    data = GenericData(list("abc"), [1e100, -1e100, 0.0], [1e-49] * 3)
+def test_estimates_1e100_apart_with_standard_errors_of_1e_minus_49() -> None:
+    # the extremes of the supported range together: Q ~ 2e298, tau2 ~ 1e200; each fit is computed
+    # rescaled by a power of two (before, the weights' squares underflowed and REML divided by 0).
+    # Reference: DerSimonian-Laird and the fixed-effect Q with exact fractions.
+    y = [1e100, -1e100, 0.0]
+    s = [1e-49, 1e-49, 1e-49]
+    data = GenericData(list("abc"), y, s)
+    w = [1 / Fraction(x) ** 2 for x in s]
+    mu = sum(a * Fraction(b) for a, b in zip(w, y, strict=True)) / sum(w)
+    q = sum(a * (Fraction(b) - mu) ** 2 for a, b in zip(w, y, strict=True))
+    dl = (q - 2) / (sum(w) - sum(a * a for a in w) / sum(w))
+    fixed = meta_analysis(data, Analysis("GENERIC", "fixed", "IV"))
+    assert fixed.q == pytest.approx(float(q), rel=1e-12) and fixed.i2 == pytest.approx(100.0)
     for method in ("DL", "REML", "PM"):
-        with pytest.raises(NotEstimableError, match="floating-point range"):
-            meta_analysis(data, Analysis("GENERIC", "random", method))
-    fixed = meta_analysis(data, Analysis("GENERIC", "fixed", "IV"))  # no tau2: Q = 2e298 still fits
-    assert fixed.q == pytest.approx(2e298, rel=1e-12) and fixed.i2 == pytest.approx(100.0)
-    finite_json(fixed)
+        res = meta_analysis(data, Analysis("GENERIC", "random", method, hksj=True))
+        assert res.converged and res.tau2_iterations <= 10
+        assert res.tau2 == pytest.approx(float(dl), rel=1e-9)  # all three agree here: equal variances
+        assert res.estimate == pytest.approx(0.0, abs=1e85)
+        finite_json(res)
+
+
+def test_fits_beyond_the_float_range_raise_instead_of_nan() -> None:
+    # below the input checks: a fit whose sums overflow raises FloatingPointError (pool_effects turns
+    # that into NotEstimableError), never a NaN or inf tau2
+    model = InterceptModel([1e300, -1e300, 0.0], [1e-100, 1e-100, 1e-100])
+    with pytest.raises(FloatingPointError):
+        model.fit(0.0)
+    for method in ("DL", "REML", "PM"):
+        with pytest.raises(FloatingPointError):
+            estimate_tau2(model, method)
 
 
 def test_study_value_errors_name_study_and_field() -> None:

@@ -20,11 +20,15 @@ lazily only then (pure Python
 is used when NumPy is missing or for smaller k). Both paths give the same numbers to ~1e-12
 relative (NumPy sums pairwise, Python sequentially; tested).
 
-A fit whose sums leave the floating-point range (all weights underflowing at a huge τ², Σw e²
-overflowing) raises :class:`FloatingPointError` instead of returning NaN or ±inf; YᵀPPPY, used only
-to accelerate REML, is returned as -1 ("not computed") when it overflows. Callers rescale the data
-first (:func:`gradecli.stats.analysis.pool_effects`) so that this happens only for estimates that
-differ by more than ~1e50 standard errors.
+Range (issue 9): each fit is computed on the problem rescaled by a power of two, 4ʲ ≈ min vᵢ + τ²
+(weights 4ʲwᵢ ≤ 1, residuals eᵢ/2ʲ): multiplying by a power of two is exact, so the numbers are
+those of the unscaled sums, but no weight, square or cube of one overflows or turns subnormal
+however large τ² is relative to the smallest variance (at τ² = 1e150·min vᵢ the unscaled Σwᵢ²
+was subnormal and REML stepped on noise). ``rss2``, ``trp``, ``trpp`` and ``rss3`` are returned in
+those scaled units (``Fit.scale``), which the τ² estimators need only in ratios; the other fields
+are in the data's units. A fit whose sums still leave the range (Σwe² itself overflowing: estimates
+more than ~1e150 standard errors apart) raises :class:`FloatingPointError`, never NaN or ±inf;
+YᵀPPPY, used only to accelerate REML, is -1 ("not computed") when it overflows.
 """
 
 from __future__ import annotations
@@ -40,7 +44,10 @@ NUMPY_MIN_K = 3000
 
 class Fit(NamedTuple):
     """One weighted fit at a given τ². ``coef``/``var``: the coefficient of interest (the mean for
-    intercept-only fits, the slope for slope fits) and its model-based variance."""
+    intercept-only fits, the slope for slope fits) and its model-based variance; ``sw`` = Σw; ``rss``
+    the (dimensionless) generalised Q. ``scale`` = j: ``rss2`` and ``trp`` are stored multiplied by
+    4ʲ, ``trpp`` and ``rss3`` by 16ʲ (use :meth:`unscaled` for the plain values, which may
+    underflow); ratios such as the REML step (rss2 − trp)/trpp · 4ʲ need no unscaling."""
 
     tau2: float
     sw: float
@@ -51,6 +58,22 @@ class Fit(NamedTuple):
     trp: float
     trpp: float
     rss3: float = -1.0  # YᵀPPPY (intercept-only fits; -1 when not computed)
+    scale: int = 0
+
+    def unscaled(self) -> tuple[float, float, float, float]:
+        """(rss2, trp, trpp, rss3) in the data's units."""
+        j = self.scale
+        return (
+            math.ldexp(self.rss2, -2 * j),
+            math.ldexp(self.trp, -2 * j),
+            math.ldexp(self.trpp, -4 * j),
+            self.rss3 if self.rss3 < 0.0 else math.ldexp(self.rss3, -4 * j),
+        )
+
+
+def _exponent(x: float) -> int:
+    """j with 4**j <= x < 4**(j + 1) (x > 0 finite)."""
+    return (math.frexp(x)[1] - 1) // 2
 
 
 def sum_pairs(w: Sequence[float]) -> float:
@@ -96,6 +119,7 @@ class InterceptModel:
             self.center = float((w * np.asarray(y, dtype=float)).sum() / w.sum())
             self._yc = np.asarray(y, dtype=float) - self.center
             self.sum_inv_v = float(w.sum())
+            self.vmin = float(self._v.min())
         else:
             sw = 0.0
             swy = 0.0
@@ -107,15 +131,20 @@ class InterceptModel:
             self._yc = [yi - c for yi in y]
             self._v = v
             self.sum_inv_v = sw
+            self.vmin = min(v)
 
     def weights(self, tau2: float) -> list[float]:
         return [1.0 / (vi + tau2) for vi in self.v]
 
     def fit(self, t: float) -> Fit:
         np = self.np
+        j = _exponent(self.vmin + t)
+        f = math.ldexp(1.0, -2 * j)  # v and t times 4^-j, residuals times 2^-j: exact
+        h = math.ldexp(1.0, -j)
+        tf = t * f
         if np is not None:
-            w = 1.0 / (self._v + t)
-            yc = self._yc
+            w = 1.0 / (self._v * f + tf)
+            yc = self._yc * h
             wy = w * yc
             w2 = w * w
             w2y = w2 * yc
@@ -132,8 +161,9 @@ class InterceptModel:
             s3yy = float((w3y * yc).sum())
         else:
             s1 = sy = syy = s2 = s2y = s2yy = s3 = s3y = s3yy = 0.0
-            for vi, yi in zip(self._v, self._yc, strict=False):
-                w = 1.0 / (vi + t)
+            for vi, yc in zip(self._v, self._yc, strict=False):
+                w = 1.0 / (vi * f + tf)
+                yi = yc * h
                 wy = w * yi
                 w2 = w * w
                 w2y = w2 * yi
@@ -161,10 +191,10 @@ class InterceptModel:
         trp = s1 - r
         if trp < 1e-3 * s1:
             if np is not None:
-                w = 1.0 / (self._v + t)
+                w = 1.0 / (self._v * f + tf)
                 trp = 2.0 * float((w[1:] * np.cumsum(w)[:-1]).sum()) / s1
             else:
-                trp = 2.0 * sum_pairs([1.0 / (vi + t) for vi in self._v]) / s1
+                trp = 2.0 * sum_pairs([1.0 / (vi * f + tf) for vi in self._v]) / s1
         trpp = s2 - 2.0 * s3 / s1 + r * r
         if not trpp > 0.0:
             trpp = s2
@@ -175,7 +205,19 @@ class InterceptModel:
             raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
         if _out_of_range(rss3):
             rss3 = -1.0  # not computed: REML falls back to Fisher scoring
-        return Fit(t, s1, self.center + m, 1.0 / s1, rss, rss2, trp, trpp, rss3)
+        # back to the data's units: Σw = s1·4^-j, mean = centre + m·2^j, var = 4^j/s1
+        return Fit(
+            t,
+            math.ldexp(s1, -2 * j),
+            self.center + math.ldexp(m, j),
+            math.ldexp(1.0 / s1, 2 * j),
+            rss,
+            rss2,
+            trp,
+            trpp,
+            rss3,
+            j,
+        )
 
     def hedges(self) -> float:
         """Hedges (1983) estimator: (Σ(y − ȳ)² − (1 − 1/k)Σv) / (k − 1), truncated at 0."""
@@ -216,6 +258,7 @@ class SlopeModel:
             self._v = va
             self._xc = xa - cx
             self._yc = ya - cy
+            self.vmin = float(va.min())
         else:
             w0l = [1.0 / vi for vi in v]
             sw = sum(w0l)
@@ -224,16 +267,21 @@ class SlopeModel:
             self._v = v
             self._xc = [xi - cx for xi in x]
             self._yc = [yi - cy for yi in y]
+            self.vmin = min(v)
         self.cx = cx
         self.cy = cy
         self.sum_inv_v = sw
 
     def fit(self, t: float) -> Fit:
         np = self.np
+        j = _exponent(self.vmin + t)  # as InterceptModel.fit: exact rescaling by powers of two
+        f = math.ldexp(1.0, -2 * j)
+        h = math.ldexp(1.0, -j)
+        tf = t * f
         if np is not None:
-            w = 1.0 / (self._v + t)
-            xc = self._xc
-            yc = self._yc
+            w = 1.0 / (self._v * f + tf)
+            xc = self._xc * h
+            yc = self._yc * h
             wx = w * xc
             wy = w * yc
             w2 = w * w
@@ -258,8 +306,10 @@ class SlopeModel:
             s3xx = float((w3x * xc).sum())
         else:
             s1 = sx = sy = sxx = sxy = syy = s2 = s2x = s2y = s2xx = s2xy = s2yy = s3 = s3x = s3xx = 0.0
-            for vi, xi, yi in zip(self._v, self._xc, self._yc, strict=False):
-                w = 1.0 / (vi + t)
+            for vi, xu, yu in zip(self._v, self._xc, self._yc, strict=False):
+                w = 1.0 / (vi * f + tf)
+                xi = xu * h
+                yi = yu * h
                 wx = w * xi
                 wy = w * yi
                 w2 = w * w
@@ -311,7 +361,8 @@ class SlopeModel:
             trpp = s2
         if _out_of_range(b, rss, rss2, trp, trpp) or not trpp > 0.0:
             raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
-        return Fit(t, s1, b, 1.0 / cxx, rss, rss2, trp, trpp)
+        # b and its variance 1/Σw(x − x̄)² are unchanged by the rescaling; Σw = s1·4^-j
+        return Fit(t, math.ldexp(s1, -2 * j), b, 1.0 / cxx, rss, rss2, trp, trpp, -1.0, j)
 
     def hedges(self) -> float:
         """Hedges estimator for the slope model: (RSS_OLS − Σv(1 − h)) / (k − 2), truncated at 0."""
