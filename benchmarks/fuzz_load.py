@@ -23,7 +23,9 @@ memory, a crash in C code) land there too and stop the run.
 
 The seed corpus is examples/ (as YAML and as JSON), tests/bad_inputs/ and tests/fuzz_regressions/,
 plus a libFuzzer dictionary of the format's keys, vocabularies and YAML syntax. At the end the
-script prints executions, exec/s, coverage, features, corpus size and crashes. Exit code: 0 no
+script prints executions, exec/s, how many inputs were valid evidence files (only those reach the
+engine), coverage, features, corpus size and crashes. ``--corpus DIR`` keeps the corpus, so a later
+run goes on where this one stopped. Exit code: 0 no
 crash, 1 crashes found, 2 usage error or atheris missing.
 """
 
@@ -186,6 +188,8 @@ class Worker:
         self.gc = gradecli
         self.seen: set[str] = set()
         self.found = 0
+        self.runs = self.valid = 0
+        self.stats = crashes / ".stats.json"
         if target == "assess":
             self.rules = gradecli.grade.ruleset.load_ruleset("default")
             self.strict = gradecli.grade.ruleset.load_ruleset("strict")
@@ -194,6 +198,9 @@ class Worker:
             self.example_result = gradecli.grade.engine.assess(self.example, self.rules)
 
     def __call__(self, data: bytes) -> None:
+        self.runs += 1
+        if self.runs % 1000 == 0:  # for the driver's summary: libFuzzer exits without returning here
+            self.stats.write_text(json.dumps({"runs": self.runs, "valid": self.valid}), encoding="utf-8")
         try:
             self.run(data)
         except self.InputError as exc:
@@ -208,6 +215,7 @@ class Worker:
         gc = self.gc
         text = gc.io.source.decode(data, "<fuzz>")
         evidence, tree = gc.io.evidence.parse_evidence_tree(text, "<fuzz>")
+        self.valid += 1
         if self.target == "assess":
             self.assess(evidence, tree)
 
@@ -288,6 +296,16 @@ STAT = re.compile(r"^#(\d+)\s+(\w+)\s+(?:cov: (\d+) ft: (\d+) )?corp: (\d+)/(\S+
 DONE = re.compile(r"^Done (\d+) runs in (\d+) second")
 
 
+def _valid_share(stats: Path) -> str:
+    """How many inputs were valid evidence files (reached the engine with --target assess)."""
+    try:
+        counts = json.loads(stats.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "?"
+    runs, valid = counts["runs"], counts["valid"]
+    return f"{valid:,} of the first {runs:,} inputs ({100 * valid / max(runs, 1):.1f}%)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Fuzz the gradecli evidence loader with atheris; unknown -flags go to libFuzzer.",
@@ -330,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         flags.append("-timeout=20")  # an input that takes 20 s is a hang worth a report
     if not any(f.startswith("-artifact_prefix=") for f in flags):
         flags.append(f"-artifact_prefix={crashes}/")
+    (crashes / ".stats.json").unlink(missing_ok=True)
     before = {p.name for p in crashes.iterdir()}
     cmd = [
         sys.executable,
@@ -370,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             proc.terminate()
         code = proc.wait()
     elapsed = time.monotonic() - started
-    new = sorted(p for p in crashes.iterdir() if p.name not in before and p.suffix != ".txt")
+    new = sorted(p for p in crashes.iterdir() if p.name not in before and p.suffix != ".txt" and p.name[0] != ".")
     slow = [p for p in new if p.name.startswith("slow-unit-")]  # libFuzzer's slowest input: a hint, not a crash
     new = [p for p in new if p not in slow]
     execs = runs if runs is not None else int(last.get("execs", 0))
@@ -381,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         f"duration:    {elapsed:.0f} s (libFuzzer: {seconds if seconds is not None else '?'} s)\n"
         f"executions:  {execs:,}\n"
         f"exec/s:      {rate:,.0f}\n"
+        f"valid files: {_valid_share(crashes / '.stats.json')}\n"
         f"coverage:    cov {last.get('cov', '?')}, features {last.get('ft', '?')}, corpus {last.get('corp', '?')}\n"
         f"crashes:     {len(new)} new in {crashes}\n"
         + "".join(f"  {p.name}\n" for p in new)
