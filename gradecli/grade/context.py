@@ -146,7 +146,7 @@ def _participants(row: DichotomousRow | ContinuousRow | GenericRow) -> int | Non
 
 
 def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
-    from gradecli.stats import NotEstimableError, meta_analysis
+    from gradecli.stats import meta_analysis
 
     rows = ctx.outcome.data or []
     ctx.row_labels = [row_label(r) for r in rows]
@@ -164,11 +164,10 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
     try:
         data = _stats_data(rows, ctx)
         pooled = meta_analysis(data, _stats_analysis(ctx, egger=egger))
-    except NotEstimableError as exc:
-        ctx.not_estimable = str(exc)
-        return
-    except ValueError as exc:
-        ctx.not_estimable = str(exc)
+    except ValueError as exc:  # NotEstimableError, StudyValueError (a study out of range), ...
+        # the reports say "Not estimable: <reason>": drop the library's own "not estimable: " prefix
+        reason = str(exc)
+        ctx.not_estimable = reason[len("not estimable: ") :] if reason.startswith("not estimable: ") else reason
         return
     est, lo, hi = pooled.estimate, pooled.ci_lb, pooled.ci_ub
     if ctx.is_ratio:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from gradecli.grade.context import EffectView, OutcomeContext
 from gradecli.grade.ruleset import RuleSet
 from gradecli.model.vocab import Benefit, Measure
-from gradecli.report.numbers import fixed
+from gradecli.report.numbers import BIG, fixed, power_of_ten
 
 
 def risk_with_intervention(measure: Measure, value: float, acr: float) -> float:
@@ -73,6 +73,8 @@ class Scale:
             return f"{abs(v):.0f} {'more' if v >= 0 else 'fewer'} per {self.per:,}"
         if self.kind == "relative":
             return fixed(math.exp(v))  # a power of ten from a million on, not hundreds of digits
+        if abs(v) >= BIG:
+            return power_of_ten(v, 3)  # as the table cells: 1.13×10⁵⁰, not 1.13e+50
         return f"{v:.3g}".replace("-", "−")  # a true minus sign, as in the table cells
 
     def show_interval(self, lo: float, hi: float) -> str:

@@ -209,6 +209,9 @@ def build(assessment: Assessment) -> Sof:
             sof.statements.append((o.name, o.statement))
         if o.effect is not None:
             how = o.effect.method or ("as reported" if o.effect.source == "summary" else "")
-            sof.analysis_lines.append(f"{o.name}: {how}")
+            # numerical caveats that change what the numbers mean (issue 9): a τ² iteration that did
+            # not converge, a statistic beyond the floating-point range
+            caveats = [w for w in o.effect.warnings if "did not converge" in w or "floating-point" in w]
+            sof.analysis_lines.append(f"{o.name}: {how}" + "".join(f" ({w})" for w in caveats))
     sof.abbreviations = ["CI: confidence interval"] + [ABBREVIATIONS[m] for m in sorted(measures) if m in ABBREVIATIONS]
     return sof

@@ -268,7 +268,7 @@ def pool_effects(
     if k == 0:
         raise _not_estimable(eff)
     for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True):
-        if not (abs(y) <= YI_MAX and VI_MIN <= v <= VI_MAX):  # direct callers of pool_effects
+        if not (abs(y) <= YI_MAX and 0.999 * VI_MIN <= v <= 1.001 * VI_MAX):  # direct callers of pool_effects
             raise StudyValueError(label, "estimate or sampling variance outside the supported range")
     m = _scale_exponent(eff.vi)
     scaled = StudyEffects(

@@ -172,6 +172,8 @@ def _log_gamma_prefix(a: float, x: float) -> float:
     if a < 15.0:
         return a * math.log(x) - x - math.lgamma(a)
     t = (x - a) / a
+    if t <= -0.999:  # x ≪ a (t rounds to −1 for x below a·1e-16): no cancellation in the direct form
+        return a * math.log(x) - x - math.lgamma(a)
     return a * _log1pmx(t) + 0.5 * math.log(a) - _LN_SQRT_2PI - _stirlerr(a)
 
 
@@ -378,7 +380,8 @@ def _t_logs(t: float, df: float) -> tuple[float, float]:
     s = t / math.sqrt(df)
     if s < 1.0:
         l1 = math.log1p(s * s)
-        return -l1, 2.0 * math.log(s) - l1
+        # ln s² from ln t and ln df: s itself underflows to 0 for t = 5e-324 with a large df
+        return -l1, 2.0 * math.log(t) - math.log(df) - l1
     r = 1.0 / s
     l1 = math.log1p(r * r)
     return -2.0 * math.log(s) - l1, -l1
@@ -448,7 +451,7 @@ def t_isf(q: float, df: float) -> float:
         return 1.0 / math.tan(math.pi * q)
     if df == 2.0:
         # P(T > t) = (1 - t/sqrt(t^2+2))/2  =>  t = (1-2q) sqrt(2 / (4 q (1-q)))
-        return (1.0 - 2.0 * q) * math.sqrt(2.0 / (4.0 * q * (1.0 - q)))
+        return (1.0 - 2.0 * q) * math.sqrt(0.5) / (math.sqrt(q) * math.sqrt(1.0 - q))  # no overflow for q = 5e-324
     logq = math.log(q)
     # The root lies between the normal quantile (t tails are heavier) and the power-law bound
     # sf(t) <= C t^-df, C = df^(df/2 - 1) / B(df/2, 1/2) (the density is below K (t^2/df)^-(df+1)/2).

@@ -30,7 +30,8 @@ the input field): |yᵢ| ≤ ``YI_MAX`` = 1e100 and ``VI_MIN`` = 1e-100 ≤ vᵢ
 pooled statistic is finite or the pooling raises
 :class:`~gradecli.stats.pooling.NotEstimableError` (see :mod:`gradecli.stats.analysis`).
 The log-RR variance is computed as b/(a·n1) + d/(c·n2), algebraically metafor's
-1/a − 1/n1 + 1/c − 1/n2 but without its cancellation when nearly everyone had the event.
+1/a − 1/n1 + 1/c − 1/n2 but without its cancellation when nearly everyone had the event; the RD
+variance likewise with 1 − p = b/n1 (exact to ~1e-15 with 10⁹ participants and p near 1).
 
 RevMan 5 option (:data:`REVMAN_CC`, ``in_tables=True``): as RevMan 5 (Deeks & Higgins, "Statistical
 algorithms in RevMan 5"), 0.5 is added to every cell of a study with a zero cell and the
@@ -77,6 +78,9 @@ ALL_MEASURES = ("RR", "OR", "RD", "PETO_OR", "MD", "SMD", "HR", "GENERIC")
 # finite and well away from overflow/underflow for the sums used by the estimators.
 VI_MIN = 1e-100
 VI_MAX = 1e100
+# inclusive bounds for values computed as squares: (1e50)**2 is 1.0000000000000002e100
+_VI_LO = VI_MIN * (1.0 - 1e-15)
+_VI_HI = VI_MAX * (1.0 + 1e-15)
 # Study estimates beyond ±YI_MAX are rejected: differences and weighted sums of them must stay finite.
 YI_MAX = 1e100
 
@@ -186,7 +190,7 @@ def _check_labels(labels: Sequence[str], n: int) -> None:
 
 def _check_vi(label: str, vi: float, field: str | None = None) -> None:
     """Messages never show the words 'inf' or 'nan' (they reach the Summary-of-Findings table)."""
-    if VI_MIN <= vi <= VI_MAX:
+    if _VI_LO <= vi <= _VI_HI:
         return
     if vi == 0.0:
         what = "underflows to 0, below"
@@ -273,7 +277,8 @@ def binary_effects(
             p1 = a / n1
             p2 = c / n2
             yi = p1 - p2
-            vi = p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2
+            # = p1(1 − p1)/n1 + p2(1 − p2)/n2, with 1 − p as b/n1 (no cancellation when p is near 1)
+            vi = (a / n1) * (b / n1) / n1 + (c / n2) * (d / n2) / n2
             if cc.in_tables:  # RevMan 5: the RD itself uncorrected, its variance from the corrected table
                 a0, n10, c0, n20 = float(events_t[i]), float(n_t[i]), float(events_c[i]), float(n_c[i])
                 yi = a0 / n10 - c0 / n20

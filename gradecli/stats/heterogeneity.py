@@ -53,4 +53,5 @@ def random_i2_h2(tau2: float, s2: float | None) -> tuple[float, float]:
     """(I² in percent, H²) from τ² and the typical within-study variance s²."""
     if s2 is None:
         return 0.0, 1.0
-    return 100.0 * tau2 / (tau2 + s2), (tau2 + s2) / s2
+    # (100·τ²)/(τ² + s²) as metafor; its rounding can exceed 100 by an ulp when s² ≪ τ²
+    return min(100.0, 100.0 * tau2 / (tau2 + s2)), (tau2 + s2) / s2
