@@ -104,3 +104,15 @@ def test_examples_pass_the_same_assertions(example: Path) -> None:
             assert check_assess(path, ["--format", fmt], True).code == 0
         for fmt in ("text", "json", "github", "junit"):
             check_check(path, fmt)
+
+
+def test_the_harness_catches_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug planted in the engine is reported (exit 3 and its traceback), not passed over."""
+    import gradecli.grade.engine
+
+    def planted(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("planted bug")
+
+    monkeypatch.setattr(gradecli.grade.engine, "assess", planted)
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)exit 3.*Traceback.*ZeroDivisionError: planted bug"):
+        check_assess(str(EXAMPLE_PATHS[0]), ["--format", "json"], True)
