@@ -5,6 +5,9 @@ thresholds the engine judged the CI against; ``◆`` and ``━`` the pooled esti
 the prediction interval; ``◂``/``▸`` a CI that runs off the axis. Ratio measures on a log axis.
 
 Reads a :class:`gradecli.plots.data.ForestData` (the same data as the matplotlib figure).
+Extreme values are drawn, not crashed on (issue 9): the axis is laid out on finite limits taken
+from the finite values only (on the log scale for ratios, so exp never overflows), a limit of 0,
+±inf or NaN is simply off the axis, and numbers of a million and more are printed as powers of ten.
 """
 
 from __future__ import annotations

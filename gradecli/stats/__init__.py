@@ -23,6 +23,7 @@ from gradecli.stats.effects import (
     ContinuityCorrection,
     Dropped,
     StudyEffects,
+    StudyValueError,
     yi_sei_from_ci,
 )
 from gradecli.stats.pooling import NotEstimableError
@@ -39,6 +40,7 @@ __all__ = [
     "NotEstimableError",
     "PooledResult",
     "StudyEffects",
+    "StudyValueError",
     "meta_analysis",
     "pool_effects",
     "yi_sei_from_ci",
