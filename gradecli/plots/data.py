@@ -302,8 +302,12 @@ def forest_data(evidence: Evidence, outcome: Outcome, rules: RuleSet | None = No
 
 
 def format_number(x: float | None, ratio: bool) -> str:
+    from gradecli.report.numbers import BIG, power_of_ten
+
     if x is None or not math.isfinite(x):
         return "–"
+    if abs(x) >= BIG:  # 1.0×10³⁰⁰, not three hundred digits
+        return power_of_ten(x, 2)
     if ratio:
         if x >= 100:
             return f"{x:.0f}"
