@@ -221,6 +221,8 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         what = exc.problem or exc.context or "invalid YAML"
         if "expected a single document" in str(exc.context or ""):
             what = "the file holds more than one YAML document (---); an evidence file is one document"
+        if "maximum nesting depth" in what:  # libyaml >= 0.2.6 stops at 1,000 levels while looking ahead
+            raise InputError.single(name, f"nested more than {MAX_DEPTH} levels deep", line, col) from None
         raise InputError.single(name, f"YAML syntax error: {what}", line, col) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
         pos = exc.position
