@@ -135,8 +135,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: one line, never a traceback unless asked for
         if os.environ.get("GRADECLI_DEBUG"):
             raise
+        detail = " ".join(str(exc).split())  # one line, however the exception words itself
         click.echo(
-            f"gradecli: internal error: {type(exc).__name__}: {exc} "
+            f"gradecli: internal error: {type(exc).__name__}: {detail[:300]} "
             "(a bug; set GRADECLI_DEBUG=1 for the traceback and please report it)",
             err=True,
         )

@@ -15,8 +15,6 @@ small, 0.5 moderate, 0.8 large — context-free, as the Handbook warns).
 
 from __future__ import annotations
 
-import statistics
-
 from pydantic import BaseModel, ConfigDict
 
 from gradecli.grade.context import OutcomeContext
@@ -106,12 +104,20 @@ def smd_size(value: float) -> str:
     return "large"
 
 
+def _median(values: list[float]) -> float:
+    """The median, halving before adding so that two means near the float maximum stay finite
+    (``statistics.median([1e308, 1.7e308])`` is inf)."""
+    s = sorted(values)
+    m = len(s) // 2
+    return s[m] if len(s) % 2 else s[m - 1] / 2 + s[m] / 2
+
+
 def continuous_effect(ctx: OutcomeContext) -> ContinuousEffect | None:
     if ctx.measure not in (Measure.MD, Measure.SMD, Measure.GENERIC):
         return None
     e = ctx.effect
     means = [r.mean_c for r in ctx.outcome.data or [] if isinstance(r, ContinuousRow)]
-    comparator = statistics.median(means) if means else None
+    comparator = _median(means) if means else None
     source = f"median of {len(means)} control-group means" if means else None
     return ContinuousEffect(
         comparator_mean=comparator,
