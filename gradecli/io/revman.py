@@ -222,18 +222,9 @@ def _parse_xml(path: str):  # type: ignore[no-untyped-def]
     import defusedxml
     import defusedxml.ElementTree as DET
 
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_RM5_BYTES:
-            raise InputError.single(path, f"file is {size:,} bytes; the limit for .rm5 files is {MAX_RM5_BYTES:,}")
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise InputError.single(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(path, "is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError.single(path, f"cannot read: {exc.strerror or exc}") from None
+    from gradecli.io.source import read_bytes
+
+    raw = read_bytes(path, max_bytes=MAX_RM5_BYTES)
     if not raw.strip():
         raise InputError.single(path, "empty file: expected a RevMan 5 review (.rm5, XML)")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

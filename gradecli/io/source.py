@@ -13,6 +13,12 @@ MAX_BYTES = 8 * 1024 * 1024
 
 def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     """Return the file's text (UTF-8, BOM removed). ``-`` reads standard input."""
+    return decode(read_bytes(path, max_bytes=max_bytes), "<stdin>" if path == "-" else path)
+
+
+def read_bytes(path: str, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """Return the file's bytes, refusing more than ``max_bytes`` (checked before reading a file;
+    standard input, ``-``, is read up to the limit and no further)."""
     name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
@@ -33,7 +39,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
         raise InputError.single(name, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > max_bytes:
         raise InputError.single(name, f"input is larger than the limit of {max_bytes:,} bytes")
-    return decode(raw, name)
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str:
