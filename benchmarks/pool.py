@@ -18,7 +18,7 @@ import tempfile
 import time
 import tracemalloc
 
-from gradecli.stats import Analysis, BinaryData, GenericData, meta_analysis
+from gradecli.stats import BinaryData, GenericData, PoolingSpec, meta_analysis
 
 
 def generic(k: int, seed: int = 1) -> GenericData:
@@ -61,8 +61,8 @@ def main() -> None:
         b = binary(k)
         for method in ("DL", "REML"):
             for label, data, measure in (("generic", g, "GENERIC"), ("2x2 RR", b, "RR")):
-                a = Analysis(measure, "random", method)
-                a_no = Analysis(measure, "random", method, egger=False)
+                a = PoolingSpec(measure, "random", method)
+                a_no = PoolingSpec(measure, "random", method, egger=False)
                 t = per_call(lambda d=data, a=a: meta_analysis(d, a), 0.3 if k < 1000 else 1.0)
                 t2 = per_call(lambda d=data, a=a_no: meta_analysis(d, a), 0.3 if k < 1000 else 1.0)
                 tracemalloc.start()

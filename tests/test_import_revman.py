@@ -34,7 +34,7 @@ def _units(o):
 
 def _pool(o, rows):
     from gradecli.io.revman import evidence_measure, is_ratio_outcome, usable_row
-    from gradecli.stats import Analysis, BinaryData, ContinuousData, GenericData, meta_analysis
+    from gradecli.stats import BinaryData, ContinuousData, GenericData, PoolingSpec, meta_analysis
     from gradecli.stats.effects import REVMAN_CC
 
     rows = [r for r in rows if usable_row(o, r) is None]
@@ -44,17 +44,17 @@ def _pool(o, rows):
     if o.kind == "dichotomous":
         data = BinaryData(labels, col("EVENTS_1"), col("TOTAL_1"), col("EVENTS_2"), col("TOTAL_2"))
         if measure == "PETO_OR":
-            a = Analysis("PETO_OR", "fixed", "PETO")
+            a = PoolingSpec("PETO_OR", "fixed", "PETO")
         elif o.random:
-            a = Analysis(measure, "random", "DL", cc=REVMAN_CC, dl_q_around="MH" if o.method == "MH" else "IV")
+            a = PoolingSpec(measure, "random", "DL", cc=REVMAN_CC, dl_q_around="MH" if o.method == "MH" else "IV")
         else:
-            a = Analysis(measure, "fixed", o.method, cc=REVMAN_CC)
+            a = PoolingSpec(measure, "fixed", o.method, cc=REVMAN_CC)
     elif o.kind == "continuous":
         data = ContinuousData(labels, *map(col, ("MEAN_1", "SD_1", "TOTAL_1", "MEAN_2", "SD_2", "TOTAL_2")))
-        a = Analysis(measure, "random" if o.random else "fixed", "DL" if o.random else "IV")
+        a = PoolingSpec(measure, "random" if o.random else "fixed", "DL" if o.random else "IV")
     else:
         data = GenericData(labels, col("ESTIMATE"), col("SE"))
-        a = Analysis("GENERIC", "random" if o.random else "fixed", "DL" if o.random else "IV")
+        a = PoolingSpec("GENERIC", "random" if o.random else "fixed", "DL" if o.random else "IV")
     res = meta_analysis(data, a)
     f = math.exp if is_ratio_outcome(o.kind, o.measure_raw, o.log_data) else float
     return f(res.estimate), f(res.ci_lb), f(res.ci_ub)

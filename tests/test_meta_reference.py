@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gradecli.stats import Analysis, BinaryData, ContinuityCorrection, ContinuousData, GenericData, meta_analysis
+from gradecli.stats import BinaryData, ContinuityCorrection, ContinuousData, GenericData, PoolingSpec, meta_analysis
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "metafor").glob("*.json"))
 FIELDS = {
@@ -52,12 +52,12 @@ def data_of(case: dict):
     return kind[case["outcome_type"]](labels, *cols)
 
 
-def analysis_of(case: dict) -> Analysis:
+def analysis_of(case: dict) -> PoolingSpec:
     cc = case.get("cc")
     kw = {}
     if cc and case["method"] != "PETO":
         kw["cc"] = ContinuityCorrection(add=cc["add"], to=cc["to"], drop00=cc["drop00"])
-    return Analysis(case["measure"], case["model"], case["method"], hksj=case["hksj"], **kw)
+    return PoolingSpec(case["measure"], case["model"], case["method"], hksj=case["hksj"], **kw)
 
 
 def check(got: dict, expected: dict) -> None:

@@ -28,11 +28,11 @@ import pytest
 
 from conftest import run_cli
 from gradecli.stats import (
-    Analysis,
     BinaryData,
     ContinuousData,
     GenericData,
     NotEstimableError,
+    PoolingSpec,
     meta_analysis,
 )
 from gradecli.stats.effects import StudyValueError
@@ -221,20 +221,20 @@ def test_optimal_information_size_formula_unchanged_for_ordinary_risks() -> None
 # A. The library: every measure and method over the extreme inputs — a finite result or a clear error
 
 
-def _analyses(kind: str) -> list[Analysis]:
+def _analyses(kind: str) -> list[PoolingSpec]:
     random_ = [
-        Analysis(m, "random", method, hksj=hksj, prediction=prediction)
+        PoolingSpec(m, "random", method, hksj=hksj, prediction=prediction)
         for m in {"bin": ("RR", "OR", "RD"), "cont": ("MD", "SMD"), "gen": ("GENERIC", "HR")}[kind]
         for method in ("DL", "REML", "PM")
         for hksj in (False, True)
         for prediction in ("metafor", "higgins")
     ]
     fixed = [
-        Analysis(m, "fixed", "IV")
+        PoolingSpec(m, "fixed", "IV")
         for m in {"bin": ("RR", "OR", "RD"), "cont": ("MD", "SMD"), "gen": ("GENERIC",)}[kind]
     ]
     if kind == "bin":
-        fixed += [Analysis(m, "fixed", "MH") for m in ("RR", "OR", "RD")] + [Analysis("PETO_OR", "fixed", "PETO")]
+        fixed += [PoolingSpec(m, "fixed", "MH") for m in ("RR", "OR", "RD")] + [PoolingSpec("PETO_OR", "fixed", "PETO")]
     return fixed + random_
 
 
@@ -365,12 +365,12 @@ def test_double_zero_and_all_event_studies_are_left_out_like_revman() -> None:
     # no other study the outcome is "not estimable"; beside an informative one the result is that
     # study's own (log RR 0.182, var 1/3 - 1/10 + 1/5 - 1/20, exact)
     for rows, words in (([(10, 10, 20, 20)] * 3, "events in every participant"), ([(0, 10, 0, 20)] * 3, "no events")):
-        for analysis in (Analysis("RR"), Analysis("OR", "fixed", "MH"), Analysis("PETO_OR", "fixed", "PETO")):
+        for analysis in (PoolingSpec("RR"), PoolingSpec("OR", "fixed", "MH"), PoolingSpec("PETO_OR", "fixed", "PETO")):
             with pytest.raises(NotEstimableError, match=words):
                 meta_analysis(_data("bin", rows), analysis)
     from scipy import stats
 
-    res = meta_analysis(_data("bin", BIN_CASES["double-zero, all-events and one informative"]), Analysis("RR"))
+    res = meta_analysis(_data("bin", BIN_CASES["double-zero, all-events and one informative"]), PoolingSpec("RR"))
     vi = float(Fraction(1, 3) - Fraction(1, 10) + Fraction(1, 5) - Fraction(1, 20))
     yi = math.log((3 / 10) / (5 / 20))
     assert res.k == 1 and [d.study for d in res.dropped] == ["s0", "s1"]
@@ -382,10 +382,10 @@ def test_double_zero_and_all_event_studies_are_left_out_like_revman() -> None:
 def test_identical_studies_give_tau2_zero_and_no_test_with_hksj() -> None:
     for kind in ("bin", "cont", "gen"):
         rows = {"bin": BIN_CASES, "cont": CONT_CASES, "gen": GEN_CASES}[kind]["identical studies, k=12"]
-        one = meta_analysis(_data(kind, rows[:1]), Analysis({"bin": "RR", "cont": "MD", "gen": "GENERIC"}[kind]))
+        one = meta_analysis(_data(kind, rows[:1]), PoolingSpec({"bin": "RR", "cont": "MD", "gen": "GENERIC"}[kind]))
         for method in ("DL", "REML", "PM"):
             measure = {"bin": "RR", "cont": "MD", "gen": "GENERIC"}[kind]
-            res = meta_analysis(_data(kind, rows), Analysis(measure, "random", method, hksj=True))
+            res = meta_analysis(_data(kind, rows), PoolingSpec(measure, "random", method, hksj=True))
             assert res.tau2 == 0.0 and res.q == pytest.approx(0.0, abs=1e-20) and res.i2 == 0.0
             assert res.estimate == pytest.approx(one.estimate, rel=1e-14)
             assert res.se == 0.0 and res.stat is None and res.pval is None  # HKSJ: q = 0
@@ -444,17 +444,17 @@ def test_million_and_billion_participants_against_exact_fractions(case: str) -> 
             ys.append(Fraction(y))
             ws.append(1 / v)
         est = sum(w * y for w, y in zip(ws, ys, strict=True)) / sum(ws)
-        res = meta_analysis(data, Analysis(measure, "fixed", "IV"))
+        res = meta_analysis(data, PoolingSpec(measure, "fixed", "IV"))
         assert res.estimate == pytest.approx(float(est), rel=1e-9, abs=1e-15)
         assert res.se == pytest.approx(math.sqrt(float(1 / sum(ws))), rel=1e-9)
         q = sum(w * (y - est) ** 2 for w, y in zip(ws, ys, strict=True))
         assert res.q == pytest.approx(float(q), rel=1e-6, abs=1e-9)
         if (measure != "RD" and all(r[0] > 0 and r[2] > 0 for r in rows)) or measure == "RD":
-            mh = meta_analysis(data, Analysis(measure, "fixed", "MH"))
+            mh = meta_analysis(data, PoolingSpec(measure, "fixed", "MH"))
             want = _mh_reference(rows, measure)
             assert (mh.estimate, mh.se) == pytest.approx(want, rel=1e-9, abs=1e-15)
         for method in ("DL", "REML", "PM"):
-            r = meta_analysis(data, Analysis(measure, "random", method, hksj=True))
+            r = meta_analysis(data, PoolingSpec(measure, "random", method, hksj=True))
             assert r.converged and all_floats_finite(r.to_json_dict())
 
 
@@ -466,12 +466,12 @@ def test_ratio_cis_from_tiny_to_huge(case: str, limit: float) -> None:
 
     yi, sei = yi_sei_from_ci(1.0, 1 / limit, limit, ratio=True)
     assert yi == 0.0 and sei == pytest.approx(math.log(limit) / stats.norm.ppf(0.975), rel=1e-14)
-    res = meta_analysis(_data("gen", [(yi, sei)] * 3), Analysis("HR", "fixed", "IV"))
+    res = meta_analysis(_data("gen", [(yi, sei)] * 3), PoolingSpec("HR", "fixed", "IV"))
     half = stats.norm.ppf(0.975) * sei / math.sqrt(3)
     assert (res.ci_lb, res.ci_ub) == pytest.approx((-half, half), rel=1e-13)
     d = res.to_json_dict()
     assert d["exp_ci_ub"] == pytest.approx(math.exp(half), rel=1e-12) and all_floats_finite(d)
-    one = meta_analysis(_data("gen", [(yi, sei)]), Analysis("HR", "random", "REML")).to_json_dict()
+    one = meta_analysis(_data("gen", [(yi, sei)]), PoolingSpec("HR", "random", "REML")).to_json_dict()
     assert one["exp_ci_lb"] == pytest.approx(1 / limit, rel=1e-12) and one["exp_ci_ub"] == pytest.approx(
         limit, rel=1e-12
     )
@@ -479,19 +479,19 @@ def test_ratio_cis_from_tiny_to_huge(case: str, limit: float) -> None:
 
 def test_standard_error_bounds_are_inclusive_and_documented() -> None:
     for se in (1e-50, 1e50):
-        res = meta_analysis(_data("gen", [(0.1, se), (0.2, se)]), Analysis("GENERIC", "fixed", "IV"))
+        res = meta_analysis(_data("gen", [(0.1, se), (0.2, se)]), PoolingSpec("GENERIC", "fixed", "IV"))
         assert res.se == pytest.approx(se / math.sqrt(2), rel=1e-14)
     for se in (9.99e-51, 1.001e50):
         with pytest.raises(StudyValueError, match=r"supported range \[1e-100, 1e\+100\] \(standard errors from 1e-50"):
-            meta_analysis(_data("gen", [(0.1, se), (0.2, 1.0)]), Analysis("GENERIC", "fixed", "IV"))
+            meta_analysis(_data("gen", [(0.1, se), (0.2, 1.0)]), PoolingSpec("GENERIC", "fixed", "IV"))
     for yi in (1e100, -1e100):
-        meta_analysis(_data("gen", [(yi, 1.0), (0.0, 1.0)]), Analysis("GENERIC", "fixed", "IV"))
+        meta_analysis(_data("gen", [(yi, 1.0), (0.0, 1.0)]), PoolingSpec("GENERIC", "fixed", "IV"))
     with pytest.raises(StudyValueError, match="outside the supported range"):
-        meta_analysis(_data("gen", [(1.0001e100, 1.0), (0.0, 1.0)]), Analysis("GENERIC", "fixed", "IV"))
+        meta_analysis(_data("gen", [(1.0001e100, 1.0), (0.0, 1.0)]), PoolingSpec("GENERIC", "fixed", "IV"))
 
 
 def test_log_ratio_beyond_exp_range_has_no_ratio_in_json_but_a_finite_log() -> None:
-    res = meta_analysis(_data("gen", GEN_CASES["yi 800 (ratio overflows)"]), Analysis("HR", "random", "REML"))
+    res = meta_analysis(_data("gen", GEN_CASES["yi 800 (ratio overflows)"]), PoolingSpec("HR", "random", "REML"))
     d = res.to_json_dict()
     assert d["estimate"] == pytest.approx(800.0, rel=1e-3)
     assert d["exp_estimate"] is None and d["exp_ci_ub"] is None  # exp(800) is not a float
@@ -581,7 +581,7 @@ def extremes_file(tmp_path: Path) -> tuple[Path, dict[str, str | None]]:
             outcomes.append(_outcome(oid, "generic", body, measure, "    thresholds: {mid: 0.5, relative: 1.25}\n"))
             expect[oid] = gen_expect.get(case)
             if measure == "HR" and expect[oid] is None:
-                res = meta_analysis(_data("gen", GEN_CASES[case]), Analysis("HR"))
+                res = meta_analysis(_data("gen", GEN_CASES[case]), PoolingSpec("HR"))
                 if max(abs(res.ci_lb), abs(res.ci_ub)) > 709.0:  # the ratio or its CI is not a float
                     expect[oid] = "beyond the floating-point range"
     # estimate + CI and estimate + SE rows, as a reviewer types them
@@ -831,7 +831,7 @@ def test_reml_and_pm_non_convergence_is_reported_in_result_json_and_assessment(
     y = [0.1, 0.9, -0.5, 1.4, 0.3]
     s = [0.2, 0.25, 0.3, 0.15, 0.2]
     for method in ("REML", "PM"):
-        res = meta_analysis(GenericData(list("abcde"), y, s), Analysis("GENERIC", "random", method))
+        res = meta_analysis(GenericData(list("abcde"), y, s), PoolingSpec("GENERIC", "random", method))
         assert res.converged is False and res.tau2_iterations == 2
         assert f"{method} did not converge in 2 iterations; tau2 is the last value" in res.warnings
         d = strict_json(json.dumps(res.to_json_dict(), allow_nan=False))
@@ -865,7 +865,7 @@ def test_reml_and_pm_converge_in_few_steps_on_extreme_data() -> None:
         y = [rng.choice([-1, 1]) * spread * rng.random() for _ in range(k)]
         data = GenericData([str(i) for i in range(k)], y, [math.sqrt(x) for x in v])
         for method in worst:
-            res = meta_analysis(data, Analysis("GENERIC", "random", method, egger=False))
+            res = meta_analysis(data, PoolingSpec("GENERIC", "random", method, egger=False))
             assert res.converged, (method, y, v)
             assert all_floats_finite(res.to_json_dict())
             worst[method] = max(worst[method], res.tau2_iterations)
@@ -881,7 +881,7 @@ def test_reml_and_pm_maximise_and_solve_on_extreme_data_against_mpmath() -> None
     with mpmath.workdps(60):
         for method in ("REML", "PM"):
             res = meta_analysis(
-                GenericData(list("abcde"), y, [math.sqrt(x) for x in v]), Analysis("GENERIC", "random", method)
+                GenericData(list("abcde"), y, [math.sqrt(x) for x in v]), PoolingSpec("GENERIC", "random", method)
             )
             assert res.converged and res.tau2_iterations <= 100
             t = mpmath.mpf(res.tau2)
@@ -941,7 +941,7 @@ def test_reml_does_not_oscillate_when_fisher_scoring_overshoots() -> None:
     s = [0.9267, 0.535, 0.3777, 0.6081, 0.902, 0.4915, 0.4806, 0.1441, 0.9112, 0.2857]
     s += [0.856, 0.8716, 0.0726, 0.304, 0.1601, 0.3283, 0.9081, 0.0161, 0.7459, 0.642]
     v = [x * x for x in s]
-    res = meta_analysis(GenericData([str(i) for i in range(20)], y, s), Analysis("GENERIC", "random", "REML"))
+    res = meta_analysis(GenericData([str(i) for i in range(20)], y, s), PoolingSpec("GENERIC", "random", "REML"))
     assert res.converged and res.tau2_iterations <= 30
 
     def nll(t: float) -> float:

@@ -10,11 +10,11 @@ from fractions import Fraction
 import pytest
 
 from gradecli.stats import (
-    Analysis,
     BinaryData,
     ContinuityCorrection,
     GenericData,
     NotEstimableError,
+    PoolingSpec,
     meta_analysis,
     yi_sei_from_ci,
 )
@@ -33,7 +33,7 @@ def finite_json(res) -> dict:
 
 @pytest.mark.parametrize("method", ["DL", "REML", "PM"])
 def test_k1_random_matches_metafor_rules(method: str) -> None:
-    res = meta_analysis(GenericData(["A"], [0.3], [0.2]), Analysis("GENERIC", "random", method, hksj=True))
+    res = meta_analysis(GenericData(["A"], [0.3], [0.2]), PoolingSpec("GENERIC", "random", method, hksj=True))
     assert res.k == 1 and res.tau2 == 0.0 and res.q == 0.0 and res.q_df == 0 and res.q_p == 1.0
     assert res.i2 == 0.0 and res.h2 == 1.0
     assert res.estimate == 0.3 and res.se == pytest.approx(0.2, rel=1e-15)
@@ -48,7 +48,7 @@ def test_k1_higgins_pi_needs_three_studies() -> None:
     for k in (1, 2):
         res = meta_analysis(
             GenericData([str(i) for i in range(k)], [0.1 * i for i in range(k)], [0.2] * k),
-            Analysis("GENERIC", prediction="higgins"),
+            PoolingSpec("GENERIC", prediction="higgins"),
         )
         assert res.pi_lb is None and res.pi_ub is None
         assert any("k >= 3" in w for w in res.warnings)
@@ -59,7 +59,7 @@ def test_higgins_pi_uses_t_k_minus_2() -> None:
 
     y = [0.1, 0.5, -0.2, 0.8, 0.3]
     s = [0.2, 0.25, 0.3, 0.15, 0.2]
-    res = meta_analysis(GenericData(list("abcde"), y, s), Analysis("GENERIC", "random", "DL", prediction="higgins"))
+    res = meta_analysis(GenericData(list("abcde"), y, s), PoolingSpec("GENERIC", "random", "DL", prediction="higgins"))
     half = stats.t.ppf(0.975, 3) * math.sqrt(res.se**2 + res.tau2)
     assert res.pi_lb == pytest.approx(res.estimate - half, rel=1e-12)
     assert res.pi_df == 3
@@ -76,7 +76,7 @@ def test_k2_dl_by_hand() -> None:
     tau2 = max(Fraction(0), (q - 1) / (sw - sum(x * x for x in w) / sw))
     ws = [1 / (x + tau2) for x in v]
     est = sum(a * b for a, b in zip(ws, y, strict=True)) / sum(ws)
-    res = meta_analysis(GenericData(["a", "b"], [0.1, 0.9], [0.2, 0.25]), Analysis("GENERIC", "random", "DL"))
+    res = meta_analysis(GenericData(["a", "b"], [0.1, 0.9], [0.2, 0.25]), PoolingSpec("GENERIC", "random", "DL"))
     assert res.tau2 == pytest.approx(float(tau2), rel=1e-13)
     assert res.estimate == pytest.approx(float(est), rel=1e-13)
     assert res.q == pytest.approx(float(q), rel=1e-13)
@@ -86,16 +86,16 @@ def test_all_double_zero_not_estimable() -> None:
     data = BinaryData(["a", "b"], [0, 0], [10, 20], [0, 0], [12, 18])
     for m, mod in (("IV", "fixed"), ("REML", "random"), ("MH", "fixed")):
         with pytest.raises(NotEstimableError, match="double-zero"):
-            meta_analysis(data, Analysis("RR", mod, m))
+            meta_analysis(data, PoolingSpec("RR", mod, m))
     with pytest.raises(NotEstimableError):
-        meta_analysis(data, Analysis("PETO_OR", "fixed", "PETO"))
+        meta_analysis(data, PoolingSpec("PETO_OR", "fixed", "PETO"))
 
 
 def test_double_zero_dropped_and_reported() -> None:
     data = BinaryData(["a", "b", "c"], [0, 3, 4], [10, 20, 30], [0, 6, 9], [12, 18, 31])
-    res = meta_analysis(data, Analysis("OR", "fixed", "IV"))
+    res = meta_analysis(data, PoolingSpec("OR", "fixed", "IV"))
     assert res.k == 2 and [d.study for d in res.dropped] == ["a"]
-    mh = meta_analysis(data, Analysis("OR", "fixed", "MH"))
+    mh = meta_analysis(data, PoolingSpec("OR", "fixed", "MH"))
     assert mh.k == 3 and mh.q_df == 1  # MH counts tables; Q over study estimates
 
 
@@ -105,8 +105,8 @@ def test_tau2_zero_equals_fixed_effect(method: str) -> None:
     # results equal the fixed-effect IV ones
     y = [0.10, 0.11, 0.09, 0.10, 0.105]
     s = [0.2, 0.3, 0.25, 0.22, 0.28]
-    fe = meta_analysis(GenericData(list("abcde"), y, s), Analysis("GENERIC", "fixed", "IV"))
-    re = meta_analysis(GenericData(list("abcde"), y, s), Analysis("GENERIC", "random", method))
+    fe = meta_analysis(GenericData(list("abcde"), y, s), PoolingSpec("GENERIC", "fixed", "IV"))
+    re = meta_analysis(GenericData(list("abcde"), y, s), PoolingSpec("GENERIC", "random", method))
     assert re.tau2 == 0.0 and re.i2 == 0.0 and re.h2 == 1.0
     assert re.estimate == pytest.approx(fe.estimate, rel=1e-14)
     assert re.se == pytest.approx(fe.se, rel=1e-14)
@@ -115,10 +115,10 @@ def test_tau2_zero_equals_fixed_effect(method: str) -> None:
 
 def test_identical_studies() -> None:
     data = GenericData(list("abcd"), [0.4] * 4, [0.1] * 4)
-    res = meta_analysis(data, Analysis("GENERIC", "random", "REML"))
+    res = meta_analysis(data, PoolingSpec("GENERIC", "random", "REML"))
     assert res.q == 0.0 and res.tau2 == 0.0 and res.estimate == pytest.approx(0.4, rel=1e-15)
     assert res.se == pytest.approx(0.05, rel=1e-14)
-    hk = meta_analysis(data, Analysis("GENERIC", "random", "REML", hksj=True))
+    hk = meta_analysis(data, PoolingSpec("GENERIC", "random", "REML", hksj=True))
     assert hk.se == 0.0 and hk.stat is None and hk.pval is None  # no inf/NaN
     assert any("standard error is 0" in w for w in hk.warnings)
     finite_json(hk)
@@ -126,9 +126,9 @@ def test_identical_studies() -> None:
 
 def test_egger_needs_ten_and_distinct_se() -> None:
     y = [0.1 * i for i in range(9)]
-    assert meta_analysis(GenericData([str(i) for i in range(9)], y, [0.2] * 9), Analysis("GENERIC")).egger_p is None
+    assert meta_analysis(GenericData([str(i) for i in range(9)], y, [0.2] * 9), PoolingSpec("GENERIC")).egger_p is None
     y = [0.1 * i for i in range(12)]
-    res = meta_analysis(GenericData([str(i) for i in range(12)], y, [0.2] * 12), Analysis("GENERIC"))
+    res = meta_analysis(GenericData([str(i) for i in range(12)], y, [0.2] * 12), PoolingSpec("GENERIC"))
     assert res.egger_p is None and any("Egger" in w for w in res.warnings)
 
 
@@ -141,7 +141,7 @@ def test_egger_fixed_matches_weighted_least_squares() -> None:
     k = 15
     s = [rng.uniform(0.05, 0.6) for _ in range(k)]
     y = [rng.gauss(0.2 + 0.8 * si, si) for si in s]
-    res = meta_analysis(GenericData([str(i) for i in range(k)], y, s), Analysis("GENERIC", "fixed", "IV"))
+    res = meta_analysis(GenericData([str(i) for i in range(k)], y, s), PoolingSpec("GENERIC", "fixed", "IV"))
     x = np.column_stack([np.ones(k), s])
     w = np.diag(1 / np.square(s))
     cov = np.linalg.inv(x.T @ w @ x)
@@ -153,23 +153,23 @@ def test_egger_fixed_matches_weighted_least_squares() -> None:
 def test_huge_and_tiny_variances() -> None:
     y = [0.3, 0.5, -1.0, 2.0]
     s = [1e-6, 1e6, 1e-5, 1e5]
-    res = meta_analysis(GenericData(list("abcd"), y, s), Analysis("GENERIC", "fixed", "IV"))
+    res = meta_analysis(GenericData(list("abcd"), y, s), PoolingSpec("GENERIC", "fixed", "IV"))
     w = [1 / Fraction(x) ** 2 for x in s]
     est = sum(a * Fraction(b) for a, b in zip(w, y, strict=True)) / sum(w)
     assert res.estimate == pytest.approx(float(est), rel=1e-12)
     assert res.se == pytest.approx(float(1 / sum(w)) ** 0.5, rel=1e-12)
     for method in ("DL", "REML", "PM"):
-        r = meta_analysis(GenericData(list("abcd"), y, s), Analysis("GENERIC", "random", method))
+        r = meta_analysis(GenericData(list("abcd"), y, s), PoolingSpec("GENERIC", "random", method))
         d = finite_json(r)
         assert r.converged and r.tau2 > 0 and 0 <= d["i2"] <= 100
         assert abs(sum(w for _, w in r.weights) - 100) < 1e-9
     with pytest.raises(ValueError, match="supported range"):
-        meta_analysis(GenericData(["a", "b"], [0, 1], [1e-60, 1]), Analysis("GENERIC"))
+        meta_analysis(GenericData(["a", "b"], [0, 1], [1e-60, 1]), PoolingSpec("GENERIC"))
 
 
 def test_weights_percent_and_mh_weights() -> None:
     data = BinaryData(["a", "b", "c"], [4, 6, 3], [123, 306, 231], [11, 29, 11], [139, 303, 220])
-    res = meta_analysis(data, Analysis("OR", "fixed", "MH"))
+    res = meta_analysis(data, PoolingSpec("OR", "fixed", "MH"))
     raw = [
         (n1 - a) * c / (n1 + n2) for a, n1, c, n2 in zip(data.events_t, data.n_t, data.events_c, data.n_c, strict=True)
     ]
@@ -210,16 +210,16 @@ def test_yi_sei_from_ci() -> None:
 
 def test_invalid_combinations() -> None:
     with pytest.raises(ValueError):
-        Analysis("RR", "fixed", "REML")
+        PoolingSpec("RR", "fixed", "REML")
     with pytest.raises(ValueError):
-        Analysis("RR", "random", "MH")
+        PoolingSpec("RR", "random", "MH")
     with pytest.raises(ValueError):
-        Analysis("MD", "fixed", "MH")
+        PoolingSpec("MD", "fixed", "MH")
     with pytest.raises(ValueError):
-        Analysis("RR", "fixed", "IV", hksj=True)
-    assert Analysis("OR", "fixed", "PETO").measure == "PETO_OR"
+        PoolingSpec("RR", "fixed", "IV", hksj=True)
+    assert PoolingSpec("OR", "fixed", "PETO").measure == "PETO_OR"
     with pytest.raises(ValueError):
-        meta_analysis(GenericData(["a"], [0.1], [0.1]), Analysis("OR", "fixed", "MH"))
+        meta_analysis(GenericData(["a"], [0.1], [0.1]), PoolingSpec("OR", "fixed", "MH"))
 
 
 def test_reml_nonconvergence_is_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,10 +327,10 @@ def test_pooling_equivariant_under_rescaling(scale: float, method: str) -> None:
     # Q, I^2 and the p values alone: the range of the data does not matter inside the supported range
     y = [0.1, 0.9, -0.5, 1.4, 0.3, 0.2]
     s = [0.2, 0.25, 0.3, 0.15, 0.2, 0.4]
-    ref = meta_analysis(GenericData(list("abcdef"), y, s), Analysis("GENERIC", "random", method, hksj=True))
+    ref = meta_analysis(GenericData(list("abcdef"), y, s), PoolingSpec("GENERIC", "random", method, hksj=True))
     got = meta_analysis(
         GenericData(list("abcdef"), [x * scale for x in y], [x * scale for x in s]),
-        Analysis("GENERIC", "random", method, hksj=True),
+        PoolingSpec("GENERIC", "random", method, hksj=True),
     )
     assert got.estimate == pytest.approx(ref.estimate * scale, rel=1e-10)
     assert (got.ci_lb, got.ci_ub) == pytest.approx((ref.ci_lb * scale, ref.ci_ub * scale), rel=1e-10)
@@ -350,10 +350,10 @@ def test_estimates_1e100_apart_with_standard_errors_of_1e_minus_49() -> None:
     mu = sum(a * Fraction(b) for a, b in zip(w, y, strict=True)) / sum(w)
     q = sum(a * (Fraction(b) - mu) ** 2 for a, b in zip(w, y, strict=True))
     dl = (q - 2) / (sum(w) - sum(a * a for a in w) / sum(w))
-    fixed = meta_analysis(data, Analysis("GENERIC", "fixed", "IV"))
+    fixed = meta_analysis(data, PoolingSpec("GENERIC", "fixed", "IV"))
     assert fixed.q == pytest.approx(float(q), rel=1e-12) and fixed.i2 == pytest.approx(100.0)
     for method in ("DL", "REML", "PM"):
-        res = meta_analysis(data, Analysis("GENERIC", "random", method, hksj=True))
+        res = meta_analysis(data, PoolingSpec("GENERIC", "random", method, hksj=True))
         assert res.converged and res.tau2_iterations <= 10
         assert res.tau2 == pytest.approx(float(dl), rel=1e-9)  # all three agree here: equal variances
         assert res.estimate == pytest.approx(0.0, abs=1e85)
@@ -385,7 +385,7 @@ def test_study_value_errors_name_study_and_field() -> None:
     ]
     for data, measure, field, words in cases:
         with pytest.raises(StudyValueError, match=words) as info:
-            meta_analysis(data, Analysis(measure))
+            meta_analysis(data, PoolingSpec(measure))
         assert info.value.study == "a" and info.value.field == field
         assert "inf" not in str(info.value).replace("information", "") and "nan" not in str(info.value)
 

@@ -74,7 +74,7 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     """
     from gradecli.io.study_csv import read_study_csv
     from gradecli.problems import Problem
-    from gradecli.stats.analysis import Analysis, meta_analysis
+    from gradecli.stats.analysis import PoolingSpec, meta_analysis
     from gradecli.stats.effects import StudyValueError
     from gradecli.stats.pooling import NotEstimableError
 
@@ -85,7 +85,7 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     if method_u is None:
         method_u = "REML" if model_l == "random" else ("PETO" if measure.upper() == "PETO_OR" else "IV")
     try:
-        analysis = Analysis(measure, model_l, method_u, hksj=hksj, prediction=prediction)
+        analysis = PoolingSpec(measure, model_l, method_u, hksj=hksj, prediction=prediction)
     except ValueError as exc:
         click.echo(f"gradecli meta: usage error: {exc}", err=True)  # one line, exit 2
         raise click.exceptions.Exit(2) from None

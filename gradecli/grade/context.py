@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gradecli.model.evidence import (
     Analysis,
@@ -24,10 +26,16 @@ from gradecli.model.evidence import (
     Outcome,
     Study,
 )
-from gradecli.model.vocab import Measure, Method, Model
+from gradecli.model.vocab import RATIO_MEASURES, Measure, Method, Model
+from gradecli.numeric import LOG_RATIO_MAX, Z_975, safe_exp
 
-RATIO = {Measure.RR, Measure.OR, Measure.PETO_OR, Measure.HR}
-LOG_RATIO_MAX = 709.0
+if TYPE_CHECKING:
+    from gradecli.stats import BinaryData, ContinuousData, GenericData, PooledResult, StudyEffects
+    from gradecli.stats import PoolingSpec as StatsAnalysis
+
+RATIO = RATIO_MEASURES
+Row = DichotomousRow | ContinuousRow | GenericRow
+__all__ = ["LOG_RATIO_MAX", "RATIO", "EffectView", "OutcomeContext", "build_context", "describe_analysis"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class OutcomeContext:
     measure: Measure
     analysis: Analysis
     effect: EffectView | None = None
-    pooled: object | None = None  # gradecli.stats.PooledResult when pooled
+    pooled: PooledResult | None = None
     not_estimable: str | None = None
     k: int | None = None
     participants: int | None = None
@@ -56,6 +64,8 @@ class OutcomeContext:
     weights: dict[str, float] = field(default_factory=dict)  # study id -> share (0-1)
     row_effects: list[EffectView] = field(default_factory=list)
     row_yisei: list[tuple[float, float] | None] = field(default_factory=list)  # analysis scale, per row
+    row_dropped: list[str | None] = field(default_factory=list)  # per row: why it has no estimate, or None
+    egger_min_k: int = 10
     control_risk: float | None = None
     control_risk_source: str | None = None
     i2: float | None = None
@@ -104,9 +114,14 @@ def row_label(row: DichotomousRow | ContinuousRow | GenericRow) -> str:
     return f"{row.study} ({row.label})" if row.label else row.study
 
 
-def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True) -> OutcomeContext:
+def build_context(
+    evidence: Evidence, outcome: Outcome, *, egger: bool = True, egger_min_k: int = 10
+) -> OutcomeContext:
+    """Pool the outcome once and gather what the rules read. ``egger_min_k``: the fewest study
+    estimates with which Egger's test is run (the publication-bias rule's ``min_studies``)."""
     measure = outcome.effective_measure
     ctx = OutcomeContext(evidence, outcome, measure, effective_analysis(evidence, outcome, measure))
+    ctx.egger_min_k = egger_min_k
     if outcome.form == "summary":
         _from_summary(ctx)
     elif outcome.form == "studies":
@@ -135,7 +150,7 @@ def _from_summary(ctx: OutcomeContext) -> None:
         ctx.control_risk_source = "control-group risk in the summary"
 
 
-def _participants(row: DichotomousRow | ContinuousRow | GenericRow) -> int | None:
+def _participants(row: Row) -> int | None:
     if isinstance(row, GenericRow):
         if row.participants is not None:
             return row.participants
@@ -159,16 +174,20 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
         ctx.control_risk = statistics.median(risks)
         n = len(risks)
         ctx.control_risk_source = f"median control-group risk ({n} stud{'y' if n == 1 else 'ies'})"
-    ctx.row_yisei = _rows_yi_sei(rows, ctx.row_labels, ctx.measure)
-    ctx.row_effects = [_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
+    spec = _stats_analysis(ctx, egger=egger)
     try:
         data = _stats_data(rows, ctx)
-        pooled = meta_analysis(data, _stats_analysis(ctx, egger=egger))
+        pooled = meta_analysis(data, spec)
     except ValueError as exc:  # NotEstimableError, StudyValueError (a study out of range), ...
         # the reports say "Not estimable: <reason>": drop the library's own "not estimable: " prefix
         reason = str(exc)
         ctx.not_estimable = reason[len("not estimable: ") :] if reason.startswith("not estimable: ") else reason
+        ctx.row_yisei = _rows_yi_sei(rows, ctx.row_labels, ctx.measure)  # each row on its own, for display
+        ctx.row_effects = [_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
+        ctx.row_dropped = [None if y is not None else "no estimate" for y in ctx.row_yisei]
         return
+    # the per-study estimates are the ones the pooling used (its measure and continuity correction)
+    _rows_from_effects(ctx, pooled.effects)
     est, lo, hi = pooled.estimate, pooled.ci_lb, pooled.ci_ub
     if ctx.is_ratio:
         est, lo, hi = _exp(est), _exp(lo), _exp(hi)
@@ -189,15 +208,26 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
         ctx.weights[sid] = ctx.weights.get(sid, 0.0) + pct / 100.0
 
 
-def _exp(x: float | None) -> float | None:
-    """A ratio from its log, or None when it is not a finite positive float (|x| > LOG_RATIO_MAX)."""
-    if x is None or not abs(x) <= LOG_RATIO_MAX:
-        return None
-    return math.exp(x)
+_exp = safe_exp
 
 
-def _stats_analysis(ctx: OutcomeContext, egger: bool = True):  # -> gradecli.stats.Analysis
-    from gradecli.stats import Analysis as StatsAnalysis
+def _rows_from_effects(ctx: OutcomeContext, eff: StudyEffects | None) -> None:
+    """Per-row estimates from the study-level effects the pooling computed (no recomputation)."""
+    found: dict[str, tuple[float, float]] = {}
+    why: dict[str, str] = {}
+    if eff is not None:
+        found = {label: (y, math.sqrt(v)) for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True)}
+        why = {d.study: d.reason for d in eff.dropped}
+    ctx.row_yisei = [found.get(label) for label in ctx.row_labels]
+    ctx.row_effects = [_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
+    ctx.row_dropped = [
+        None if ysei is not None else why.get(label, "no estimate")
+        for label, ysei in zip(ctx.row_labels, ctx.row_yisei, strict=True)
+    ]
+
+
+def _stats_analysis(ctx: OutcomeContext, egger: bool = True) -> StatsAnalysis:
+    from gradecli.stats import PoolingSpec as StatsAnalysis
 
     a = ctx.analysis
     measure = ctx.measure.value
@@ -210,10 +240,11 @@ def _stats_analysis(ctx: OutcomeContext, egger: bool = True):  # -> gradecli.sta
         hksj=bool(a.hksj) and a.model is Model.random,
         prediction=str(a.prediction_interval.value if a.prediction_interval else "metafor"),
         egger=egger,
+        egger_min_k=ctx.egger_min_k,
     )
 
 
-def _stats_data(rows: list, ctx: OutcomeContext):  # -> BinaryData | ContinuousData | GenericData
+def _stats_data(rows: Sequence[Row], ctx: OutcomeContext) -> BinaryData | ContinuousData | GenericData:
     from gradecli.stats import GenericData
 
     table = _table_data(rows, ctx.row_labels)
@@ -233,7 +264,7 @@ def _stats_data(rows: list, ctx: OutcomeContext):  # -> BinaryData | ContinuousD
     return GenericData(keep, ys, ss)
 
 
-def row_yi_sei(row: object, measure: Measure) -> tuple[float, float] | None:
+def row_yi_sei(row: Row, measure: Measure) -> tuple[float, float] | None:
     """A row's estimate and SE on the analysis scale (None when it has none, e.g. double zero)."""
     from gradecli.stats.effects import (
         METAFOR_CC,
@@ -276,28 +307,30 @@ def row_yi_sei(row: object, measure: Measure) -> tuple[float, float] | None:
     return eff.yi[0], math.sqrt(eff.vi[0])
 
 
-def _table_data(rows: list, labels: list[str]):  # -> BinaryData | ContinuousData | None
+def _table_data(rows: Sequence[Row], labels: list[str]) -> BinaryData | ContinuousData | None:
     """The rows as 2×2 tables or as means/SDs when every row has that form, else None."""
     from gradecli.stats import BinaryData, ContinuousData
 
-    if rows and all(isinstance(r, DichotomousRow) for r in rows):
+    dich = [r for r in rows if isinstance(r, DichotomousRow)]
+    if rows and len(dich) == len(rows):
         return BinaryData(
-            labels, [r.events_t for r in rows], [r.n_t for r in rows], [r.events_c for r in rows], [r.n_c for r in rows]
+            labels, [r.events_t for r in dich], [r.n_t for r in dich], [r.events_c for r in dich], [r.n_c for r in dich]
         )
-    if rows and all(isinstance(r, ContinuousRow) for r in rows):
+    cont = [r for r in rows if isinstance(r, ContinuousRow)]
+    if rows and len(cont) == len(rows):
         return ContinuousData(
             labels,
-            [r.mean_t for r in rows],
-            [r.sd_t for r in rows],
-            [r.n_t for r in rows],
-            [r.mean_c for r in rows],
-            [r.sd_c for r in rows],
-            [r.n_c for r in rows],
+            [r.mean_t for r in cont],
+            [r.sd_t for r in cont],
+            [r.n_t for r in cont],
+            [r.mean_c for r in cont],
+            [r.sd_c for r in cont],
+            [r.n_c for r in cont],
         )
     return None
 
 
-def _rows_yi_sei(rows: list, labels: list[str], measure: Measure) -> list[tuple[float, float] | None]:
+def _rows_yi_sei(rows: Sequence[Row], labels: list[str], measure: Measure) -> list[tuple[float, float] | None]:
     """Every row's estimate and SE on the analysis scale, in one call where the rows share a form."""
     from gradecli.stats import BinaryData
     from gradecli.stats.effects import METAFOR_CC, binary_effects, continuous_effects
@@ -337,9 +370,12 @@ def _view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
     if ysei is None:
         return EffectView(measure, None, None, None)
     y, se = ysei
-    lo, hi = y - 1.959963984540054 * se, y + 1.959963984540054 * se
+    ey: float | None
+    elo: float | None
+    ehi: float | None
+    ey, elo, ehi = y, y - Z_975 * se, y + Z_975 * se
     if measure in RATIO:
-        y, lo, hi = _exp(y), _exp(lo), _exp(hi)  # type: ignore[assignment]
-    if y is None or lo is None or hi is None or not all(math.isfinite(v) for v in (y, lo, hi)):
+        ey, elo, ehi = safe_exp(ey), safe_exp(elo), safe_exp(ehi)
+    if ey is None or elo is None or ehi is None or not all(math.isfinite(v) for v in (ey, elo, ehi)):
         return EffectView(measure, None, None, None)  # not representable: left out, like a double-zero study
-    return EffectView(measure, y, lo, hi)
+    return EffectView(measure, ey, elo, ehi)

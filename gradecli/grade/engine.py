@@ -257,7 +257,7 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     }
     if outcome.form == "none":
         return OutcomeAssessment(**base)
-    ctx = build_context(evidence, outcome)
+    ctx = build_context(evidence, outcome, egger_min_k=rules.publication_bias.min_studies)
     scale = judging_scale(ctx, rules)
     start, start_reason = start_level(ctx)
     domains = [_domain(ctx, name, rules, scale) for name in DOMAINS]

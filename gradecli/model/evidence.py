@@ -9,13 +9,14 @@ another (study ids, events ≤ participants across the file, ...) live in
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     field_validator,
 )
@@ -247,7 +248,7 @@ _ROW_KEYS = {
 }
 
 
-def _row_kind(value: Any) -> str | None:
+def _row_kind(value: object) -> str | None:
     """Pick the row model from the keys present, so errors speak of the intended form."""
     if isinstance(value, BaseModel):
         return {DichotomousRow: "dichotomous", ContinuousRow: "continuous", GenericRow: "generic"}.get(type(value))
@@ -422,7 +423,7 @@ class Outcome(Strict):
 
     @field_validator("assumed_risk", mode="before")
     @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
+    def _one_or_many(cls, v: object) -> object:
         return [v] if isinstance(v, dict) else v
 
     @property
@@ -452,8 +453,16 @@ class Evidence(Strict):
     studies: list[Study] = Field(default_factory=list, max_length=100_000)
     outcomes: list[Outcome] = Field(min_length=1, max_length=10_000)
 
+    _study_index: tuple[list[Study], dict[str, Study]] | None = PrivateAttr(default=None)
+
     def study(self, study_id: str) -> Study | None:
-        for s in self.studies:
-            if s.id == study_id:
-                return s
-        return None
+        """The study with this id, from an index built once per list of studies (``model_copy``
+        with new studies gets a new index), so looking up every row is linear, not quadratic."""
+        cached = self._study_index
+        if cached is None or cached[0] is not self.studies:
+            index: dict[str, Study] = {}
+            for s in self.studies:
+                index.setdefault(s.id, s)  # the first one wins, as the former linear search did
+            cached = (self.studies, index)
+            self._study_index = cached
+        return cached[1].get(study_id)

@@ -11,10 +11,10 @@ HKSJ, prediction intervals), :mod:`~gradecli.stats.egger`, :mod:`~gradecli.stats
 from __future__ import annotations
 
 from gradecli.stats.analysis import (
-    Analysis,
     BinaryData,
     ContinuousData,
     GenericData,
+    PoolingSpec,
     meta_analysis,
     pool_effects,
 )
@@ -31,7 +31,6 @@ from gradecli.stats.result import PooledResult
 
 __all__ = [
     "METAFOR_CC",
-    "Analysis",
     "BinaryData",
     "ContinuityCorrection",
     "ContinuousData",
@@ -39,6 +38,7 @@ __all__ = [
     "GenericData",
     "NotEstimableError",
     "PooledResult",
+    "PoolingSpec",
     "StudyEffects",
     "StudyValueError",
     "meta_analysis",

@@ -1,10 +1,10 @@
-"""Pool one outcome: study data of one of three forms + an :class:`Analysis` → :class:`PooledResult`.
+"""Pool one outcome: study data of one of three forms + a :class:`PoolingSpec` → :class:`PooledResult`.
 
 This is the entry point for the GRADE engine and the ``gradecli meta`` command::
 
-    from gradecli.stats import Analysis, BinaryData, meta_analysis
+    from gradecli.stats import PoolingSpec, BinaryData, meta_analysis
     data = BinaryData(labels, events_t, n_t, events_c, n_c)
-    res = meta_analysis(data, Analysis(measure="RR", model="random", method="REML"))
+    res = meta_analysis(data, PoolingSpec(measure="RR", model="random", method="REML"))
     res.estimate, res.ci_lb, res.i2, res.to_json_dict()
 
 Defaults reproduce metafor for the same call (``escalc`` continuity correction ``add = 1/2,
@@ -57,7 +57,7 @@ from gradecli.stats.effects import (
     generic_effects,
     peto_effects,
 )
-from gradecli.stats.egger import egger_test
+from gradecli.stats.egger import EGGER_FLOOR_K, EGGER_MIN_K, EggerResult, egger_test
 from gradecli.stats.heterogeneity import (
     cochran_q,
     fixed_i2_h2,
@@ -77,10 +77,10 @@ from gradecli.stats.result import PooledResult
 from gradecli.stats.tau2 import PM_MAXITER, REML_MAXITER, estimate_tau2
 
 __all__ = [
-    "Analysis",
     "BinaryData",
     "ContinuousData",
     "GenericData",
+    "PoolingSpec",
     "meta_analysis",
     "pool_effects",
 ]
@@ -90,7 +90,7 @@ RANDOM_METHODS = ("DL", "REML", "PM")
 
 
 @dataclass(frozen=True)
-class Analysis:
+class PoolingSpec:
     """How to pool: effect measure, model, method and options.
 
     ``measure``: RR, OR, RD, PETO_OR, MD, SMD, HR or GENERIC. ``model``: "fixed" (``method`` IV, MH
@@ -111,6 +111,7 @@ class Analysis:
     prediction: str = "metafor"
     cc: ContinuityCorrection = METAFOR_CC
     egger: bool = True
+    egger_min_k: int = EGGER_MIN_K
     dl_q_around: str = "IV"  # "MH": RevMan 5's DL for Mantel-Haenszel outcomes (Q around the MH estimate)
 
     def __post_init__(self) -> None:
@@ -179,7 +180,7 @@ class GenericData:
     sei: Sequence[float]
 
 
-def _study_effects(data: BinaryData | ContinuousData | GenericData, a: Analysis) -> StudyEffects:
+def _study_effects(data: BinaryData | ContinuousData | GenericData, a: PoolingSpec) -> StudyEffects:
     if isinstance(data, BinaryData):
         if a.measure not in ("RR", "OR", "RD", "PETO_OR"):
             raise ValueError(f"2x2 counts give RR, OR, RD or PETO_OR, not {a.measure}")
@@ -199,7 +200,7 @@ def _study_effects(data: BinaryData | ContinuousData | GenericData, a: Analysis)
     raise TypeError("data must be BinaryData, ContinuousData or GenericData")
 
 
-def meta_analysis(data: BinaryData | ContinuousData | GenericData, analysis: Analysis) -> PooledResult:
+def meta_analysis(data: BinaryData | ContinuousData | GenericData, analysis: PoolingSpec) -> PooledResult:
     """Pool one outcome. Raises ValueError for invalid data/analysis combinations and
     :class:`NotEstimableError` when no pooled estimate exists."""
     eff = _study_effects(data, analysis)
@@ -218,16 +219,18 @@ def meta_analysis(data: BinaryData | ContinuousData | GenericData, analysis: Ana
     return pool_effects(eff, analysis, cc)
 
 
-def _egger(eff: StudyEffects, a: Analysis, tau2_method: str | None, hksj: bool, warnings: list[str]) -> float | None:
+def _egger(
+    eff: StudyEffects, a: PoolingSpec, tau2_method: str | None, hksj: bool, warnings: list[str]
+) -> EggerResult | None:
     if not a.egger:
         return None
     try:
-        eg = egger_test(eff.yi, eff.vi, tau2_method, hksj)
+        eg = egger_test(eff.yi, eff.vi, tau2_method, hksj, a.egger_min_k)
     except ArithmeticError:  # overflow in the meta-regression's sums
         warnings.append("Egger's test not computed: the regression is beyond the floating-point range")
         return None
     if eg is None:
-        if eff.k >= 10:
+        if eff.k >= max(a.egger_min_k, EGGER_FLOOR_K):
             warnings.append("Egger's test not computed: all standard errors are equal")
         return None
     if not eg.converged:
@@ -235,7 +238,7 @@ def _egger(eff: StudyEffects, a: Analysis, tau2_method: str | None, hksj: bool, 
     if not math.isfinite(eg.pval):
         warnings.append("Egger's test not computed: its p value is not finite")
         return None
-    return eg.pval
+    return eg
 
 
 def _not_estimable(eff: StudyEffects) -> NotEstimableError:
@@ -257,7 +260,7 @@ def _out_of_range(what: str) -> NotEstimableError:
 
 
 def pool_effects(
-    eff: StudyEffects, a: Analysis, cc: dict[str, object] | None = None, q_around: float | None = None
+    eff: StudyEffects, a: PoolingSpec, cc: dict[str, object] | None = None, q_around: float | None = None
 ) -> PooledResult:
     """Inverse-variance pooling (fixed or random effects) of study-level estimates. ``cc`` is the
     continuity correction that produced them, reported in the result (None if not 2×2 data).
@@ -297,6 +300,13 @@ def _unscale(r: PooledResult, m: int, eff: StudyEffects) -> PooledResult:
         tau2=None if r.tau2 is None else math.ldexp(r.tau2, 2 * m),
         pi_lb=back(r.pi_lb),
         pi_ub=back(r.pi_ub),
+        egger=None
+        if r.egger is None
+        else replace(
+            r.egger,
+            intercept=math.ldexp(r.egger.intercept, m),
+            tau2=math.ldexp(r.egger.tau2, 2 * m),
+        ),
         effects=eff,
     )
 
@@ -328,15 +338,17 @@ def _check_finite(r: PooledResult) -> PooledResult:
     if r.pi_lb is not None and not (math.isfinite(r.pi_lb) and r.pi_ub is not None and math.isfinite(r.pi_ub)):
         changes.update(pi_lb=None, pi_ub=None, pi_df=None)
         warnings.append("no prediction interval: it is beyond the floating-point range")
-    if r.egger_p is not None and not math.isfinite(r.egger_p):
-        changes.update(egger_p=None)
+    if r.egger is not None and not all(map(math.isfinite, (r.egger.pval, r.egger.slope, r.egger.intercept))):
+        changes.update(egger=None)
         warnings.append("Egger's test not computed: its p value is not finite")
     if changes:
         return replace(r, warnings=tuple(warnings), **changes)  # type: ignore[arg-type]
     return r
 
 
-def _pool_scaled(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None, q_around: float | None) -> PooledResult:
+def _pool_scaled(
+    eff: StudyEffects, a: PoolingSpec, cc: dict[str, object] | None, q_around: float | None
+) -> PooledResult:
     k = eff.k
     warnings: list[str] = []
     model = InterceptModel(eff.yi, eff.vi)
@@ -404,7 +416,7 @@ def _pool_scaled(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None, q
         else:
             pi = got
             pi_df = got[2]
-    egger_p = _egger(eff, a, a.method if random else None, hksj, warnings)
+    egger = _egger(eff, a, a.method if random else None, hksj, warnings)
     sw = fit.sw
     weights = tuple((label, 100.0 * w / sw) for label, w in zip(eff.labels, model.weights(tau2), strict=False))
     return PooledResult(
@@ -431,7 +443,7 @@ def _pool_scaled(eff: StudyEffects, a: Analysis, cc: dict[str, object] | None, q
         pi_ub=pi[1] if pi else None,
         prediction=prediction,
         pi_df=pi_df,
-        egger_p=egger_p,
+        egger=egger,
         weights=weights,
         dropped=eff.dropped,
         warnings=tuple(warnings),
@@ -452,7 +464,7 @@ def _test(estimate: float, se: float, df: int | None, warnings: list[str]) -> tu
     return stat, t_two_sided_p(stat, df)
 
 
-def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResult:
+def _pool_tables(data: BinaryData, eff: StudyEffects, a: PoolingSpec) -> PooledResult:
     """Mantel–Haenszel or Peto pooling on the 2×2 tables (all tables, double-zero ones included)."""
     k = len(data.events_t)
     if eff.k == 0:
@@ -473,7 +485,7 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
     i2, h2 = fixed_i2_h2(q, q_df)
     half = critical_value(None) * se
     stat, pval = _test(estimate, se, None, warnings)
-    egger_p = _egger(eff, a, None, False, warnings)
+    egger = _egger(eff, a, None, False, warnings)
     total = sum(raw)
     weights = tuple((label, 100.0 * w / total) for label, w in zip(data.labels, raw, strict=False))
     result = PooledResult(
@@ -500,7 +512,7 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
         pi_ub=None,
         prediction=None,
         pi_df=None,
-        egger_p=egger_p,
+        egger=egger,
         weights=weights,
         dropped=eff.dropped,
         warnings=tuple(warnings),
@@ -512,7 +524,7 @@ def _pool_tables(data: BinaryData, eff: StudyEffects, a: Analysis) -> PooledResu
     return _check_finite(result)
 
 
-def _spread_weights(a: Analysis, data: BinaryData, kept: list[float]) -> list[float]:
+def _spread_weights(a: PoolingSpec, data: BinaryData, kept: list[float]) -> list[float]:
     """MH weights of the corrected tables back onto every study (0 for the double-zero ones left out)."""
     out: list[float] = []
     it = iter(kept)

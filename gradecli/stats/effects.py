@@ -47,6 +47,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gradecli.numeric import RATIO_CODES, Z_975
 from gradecli.stats.distributions import lgamma_diff
 
 __all__ = [
@@ -68,8 +69,7 @@ __all__ = [
     "yi_sei_from_ci",
 ]
 
-Z_975 = 1.959963984540054
-RATIO_MEASURES = frozenset({"RR", "OR", "PETO_OR", "HR"})
+RATIO_MEASURES = RATIO_CODES
 BINARY_MEASURES = frozenset({"RR", "OR", "RD", "PETO_OR"})
 CONTINUOUS_MEASURES = frozenset({"MD", "SMD"})
 ALL_MEASURES = ("RR", "OR", "RD", "PETO_OR", "MD", "SMD", "HR", "GENERIC")

@@ -9,8 +9,15 @@ inverse-variance fixed-effect version on the study-level yᵢ/vᵢ is used (as m
 ``rma.mh``/``rma.peto`` objects). This is not the classical OLS regression of yᵢ/seᵢ on 1/seᵢ
 (``model = "lm"``).
 
-Only run with at least ``EGGER_MIN_K`` = 10 study estimates (Cochrane Handbook §13.3.5.4);
-otherwise there is no result (None).
+By default only run with at least ``EGGER_MIN_K`` = 10 study estimates (Cochrane Handbook
+§13.3.5.4, "tests for funnel plot asymmetry should be used only when there are at least 10 studies");
+a caller may ask for fewer (``min_k``), down to ``EGGER_FLOOR_K`` = 3, the fewest with which the
+regression has a residual degree of freedom (k − 2 ≥ 1). Below the minimum there is no result (None).
+
+The result keeps the whole fit: the sei coefficient (``slope``: positive when the smaller studies —
+larger standard errors — have larger estimates on the analysis scale), its SE, statistic and p,
+and the ``intercept`` (the estimate extrapolated to a study of infinite size, metafor's "limit
+estimate"), so a reader of the direction and of the p value reads the same model.
 """
 
 from __future__ import annotations
@@ -23,13 +30,18 @@ from gradecli.stats.distributions import norm_two_sided_p, t_two_sided_p
 from gradecli.stats.regression import SlopeModel
 from gradecli.stats.tau2 import estimate_tau2
 
-__all__ = ["EGGER_MIN_K", "EggerResult", "egger_test"]
+__all__ = ["EGGER_FLOOR_K", "EGGER_MIN_K", "EggerResult", "egger_test"]
 
 EGGER_MIN_K = 10
+EGGER_FLOOR_K = 3
 
 
 @dataclass(frozen=True, slots=True)
 class EggerResult:
+    """Egger's regression y = intercept + slope·sei (weights 1/(vᵢ + τ²)); ``slope`` is the tested
+    coefficient. ``method`` names the fit: "rma" (random effects, τ² re-estimated by ``tau2_method``)
+    or "fixed" (inverse-variance weights)."""
+
     slope: float
     se: float
     stat: float
@@ -38,17 +50,20 @@ class EggerResult:
     df: int | None
     tau2: float
     converged: bool
+    intercept: float = 0.0
+    k: int = 0
+    method: str = "fixed"
 
 
 def egger_test(
-    y: Sequence[float], v: Sequence[float], tau2_method: str | None, hksj: bool = False
+    y: Sequence[float], v: Sequence[float], tau2_method: str | None, hksj: bool = False, min_k: int = EGGER_MIN_K
 ) -> EggerResult | None:
     """Egger's test; ``tau2_method`` None for fixed effect, else "DL"/"REML"/"PM".
 
-    Returns None with fewer than 10 studies or when all standard errors are equal (the slope is
-    then not estimable)."""
+    Returns None with fewer than ``min_k`` studies (at least ``EGGER_FLOOR_K``) or when all
+    standard errors are equal (the slope is then not estimable)."""
     k = len(y)
-    if k < EGGER_MIN_K:
+    if k < max(min_k, EGGER_FLOOR_K):
         return None
     sei = [math.sqrt(vi) for vi in v]
     try:
@@ -68,6 +83,8 @@ def egger_test(
         return None
     se = math.sqrt(var)
     stat = fit.coef / se
+    method = "fixed" if tau2_method is None else f"rma ({tau2_method})"
     if hksj:
-        return EggerResult(fit.coef, se, stat, t_two_sided_p(stat, k - 2), "t", k - 2, tau2, converged)
-    return EggerResult(fit.coef, se, stat, norm_two_sided_p(stat), "z", None, tau2, converged)
+        p = t_two_sided_p(stat, k - 2)
+        return EggerResult(fit.coef, se, stat, p, "t", k - 2, tau2, converged, fit.intercept, k, method)
+    return EggerResult(fit.coef, se, stat, norm_two_sided_p(stat), "z", None, tau2, converged, fit.intercept, k, method)

@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
+from gradecli.numeric import Z_975
 from gradecli.stats.distributions import t_isf
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "prediction_interval",
 ]
 
-Z_975 = 1.959963984540054
 
 
 class NotEstimableError(ValueError):

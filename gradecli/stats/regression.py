@@ -59,6 +59,7 @@ class Fit(NamedTuple):
     trpp: float
     rss3: float = -1.0  # YᵀPPPY (intercept-only fits; -1 when not computed)
     scale: int = 0
+    intercept: float = 0.0  # slope fits: the intercept in the data's units (0 for intercept-only fits)
 
     def unscaled(self) -> tuple[float, float, float, float]:
         """(rss2, trp, trpp, rss3) in the data's units."""
@@ -362,7 +363,9 @@ class SlopeModel:
         if _out_of_range(b, rss, rss2, trp, trpp) or not trpp > 0.0:
             raise FloatingPointError(f"weighted sums beyond the floating-point range at tau2 = {t:.3g}")
         # b and its variance 1/Σw(x − x̄)² are unchanged by the rescaling; Σw = s1·4^-j
-        return Fit(t, math.ldexp(s1, -2 * j), b, 1.0 / cxx, rss, rss2, trp, trpp, -1.0, j)
+        # the fit is of (y − c_y)·h on (x − c_x)·h with h = 2^-j: back in the data's units
+        intercept = self.cy + math.ldexp(a, j) - b * self.cx
+        return Fit(t, math.ldexp(s1, -2 * j), b, 1.0 / cxx, rss, rss2, trp, trpp, -1.0, j, intercept)
 
     def hedges(self) -> float:
         """Hedges estimator for the slope model: (RSS_OLS − Σv(1 − h)) / (k − 2), truncated at 0."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from gradecli.numeric import safe_exp
 from gradecli.stats.effects import RATIO_MEASURES, Dropped, StudyEffects
+from gradecli.stats.egger import EggerResult
 
 __all__ = ["PooledResult"]
 
@@ -18,9 +20,7 @@ def _num(x: float | None) -> float | None:
 
 
 def _exp(x: float | None) -> float | None:
-    if x is None or not math.isfinite(x) or x > 709.0:
-        return None
-    return math.exp(x)
+    return safe_exp(x)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class PooledResult:
     pi_ub: float | None
     prediction: str | None
     pi_df: int | None
-    egger_p: float | None
+    egger: EggerResult | None
     weights: tuple[tuple[str, float], ...]
     dropped: tuple[Dropped, ...]
     warnings: tuple[str, ...]
@@ -65,6 +65,11 @@ class PooledResult:
     tau2_iterations: int
     cc: dict[str, object] | None
     effects: StudyEffects | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def egger_p(self) -> float | None:
+        """The p value of Egger's test (None when it was not run or could not be computed)."""
+        return self.egger.pval if self.egger is not None else None
 
     @property
     def is_ratio(self) -> bool:

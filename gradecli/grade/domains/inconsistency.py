@@ -20,11 +20,12 @@ assessed (or serious, when the rule set says so, as Pollock 2016 does).
 from __future__ import annotations
 
 from gradecli.grade.assessment import Proposal
-from gradecli.grade.context import OutcomeContext, _exp
+from gradecli.grade.context import OutcomeContext
 from gradecli.grade.domains.risk_of_bias import pct
 from gradecli.grade.ruleset import RuleSet
 from gradecli.grade.scale import Scale
 from gradecli.model.vocab import Rating
+from gradecli.numeric import safe_exp
 
 RULES = {
     "INC-I2": "I² or Cochran's Q p beyond the rule set's thresholds",
@@ -85,9 +86,11 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
     pi_straddle = False
     pi_checked = False
     pooled = ctx.pooled
-    pi = (pooled.pi_lb, pooled.pi_ub) if pooled is not None and getattr(pooled, "pi_lb", None) is not None else None
+    pi: tuple[float | None, float | None] | None = None
+    if pooled is not None and pooled.pi_lb is not None:
+        pi = (pooled.pi_lb, pooled.pi_ub)
     if pi is not None and ctx.is_ratio:
-        pi = (_exp(pi[0]), _exp(pi[1]))
+        pi = (safe_exp(pi[0]), safe_exp(pi[1]))
     if scale and pi is not None and pi[0] is not None and pi[1] is not None:
         pi_checked = True
         lo, hi = pi

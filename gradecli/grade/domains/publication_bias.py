@@ -26,19 +26,6 @@ RULES = {
 }
 
 
-def _small_study_slope(ctx: OutcomeContext) -> float | None:
-    """Sign of the weighted regression of study estimates on their standard errors."""
-    pairs = [ys for ys in ctx.row_yisei if ys is not None]
-    if len(pairs) < 3:
-        return None
-    w = [1 / (s * s) for _, s in pairs]
-    sw = sum(w)
-    mx = sum(wi * s for wi, (_, s) in zip(w, pairs, strict=True)) / sw
-    my = sum(wi * y for wi, (y, _) in zip(w, pairs, strict=True)) / sw
-    sxy = sum(wi * (s - mx) * (y - my) for wi, (y, s) in zip(w, pairs, strict=True))
-    return sxy
-
-
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
     r = rules.publication_bias
     pooled = ctx.pooled
@@ -52,18 +39,19 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
             facts=[f"{what}: too few for a small-study test"],
             explanation="not assessable by a test; judge funding, registries and unpublished trials",
         )
-    p = pooled.egger_p
-    if p is None:
+    egger = pooled.egger
+    if egger is None:
         return Proposal(
             rating=None,
             rule="PUB-FEW",
             facts=["Egger's test not available"],
             explanation="Egger's test could not be computed",
         )
-    slope = _small_study_slope(ctx)
+    p = egger.pval
+    slope = egger.slope  # the direction comes from the same fit as the p value
     benefit = ctx.outcome.benefit
     small_benefit = None
-    if slope is not None and benefit is not None:
+    if benefit is not None:
         small_benefit = (slope < 0) if benefit is Benefit.lower else (slope > 0)
     facts = [f"Egger's test p = {p:.2g} ({k} studies)"]
     if small_benefit is not None:
