@@ -17,21 +17,31 @@ import contextlib
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from gradecli._version import __version__
+from gradecli.exits import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    exit_with_problems,
+)
 
-if TYPE_CHECKING:
-    from gradecli.problems import InputError
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_INPUT = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "cli",
+    "exit_with_problems",
+    "main",
+]
 
 
 class Terminated(BaseException):
@@ -57,13 +67,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plot": ("gradecli.commands.plot", "plot", "Draw forest and risk-of-bias plots (needs gradecli[plots])."),
     "report": ("gradecli.commands.report", "report", "Write one self-contained HTML report with plots."),
 }
-
-
-def exit_with_problems(exc: InputError) -> NoReturn:
-    """Print every problem of an input as ``FILE:LINE:COL: field: message`` and exit 2."""
-    for problem in exc.problems:
-        click.echo(problem.format(), err=True)
-    raise SystemExit(EXIT_INPUT)
 
 
 class LazyGroup(click.Group):

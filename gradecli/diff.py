@@ -3,18 +3,56 @@ removed, the effect and its CI, each domain's rating, and the certainty (living 
 
 from __future__ import annotations
 
-from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
-from gradecli.model.evidence import Evidence
+from typing import TypedDict
+
+from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, DomainAssessment, OutcomeAssessment, UpgradeAssessment
 
 
-def _studies(ev: Evidence, outcome_id: str) -> list[str]:
-    for o in ev.outcomes:
-        if o.id == outcome_id:
-            return sorted({r.study for r in o.data or []})
-    return []
+class EffectSummary(TypedDict):
+    measure: str
+    estimate: float | None
+    ci_lb: float | None
+    ci_ub: float | None
+    k: int | None
+    participants: int | None
 
 
-def _effect(o: OutcomeAssessment | None) -> dict[str, object] | None:
+class EffectChange(TypedDict):
+    old: EffectSummary | None
+    new: EffectSummary | None
+
+
+class DomainChange(TypedDict):
+    domain: str
+    old: str | None
+    new: str | None
+    old_status: str | None
+    new_status: str | None
+    why: str | None
+
+
+class CertaintyChange(TypedDict):
+    old: str | None
+    new: str | None
+    changed: bool
+
+
+class OutcomeChange(TypedDict):
+    outcome: str
+    name: str
+    status: str
+    studies_added: list[str]
+    studies_removed: list[str]
+    effect: EffectChange | None
+    domains: list[DomainChange]
+    certainty: CertaintyChange
+
+
+def _studies(o: OutcomeAssessment | None) -> set[str]:
+    return {r.study for r in o.rows} if o is not None else set()
+
+
+def _effect(o: OutcomeAssessment | None) -> EffectSummary | None:
     if o is None or o.effect is None or o.effect.estimate is None:
         return None
     e = o.effect
@@ -28,39 +66,66 @@ def _effect(o: OutcomeAssessment | None) -> dict[str, object] | None:
     }
 
 
-def diff(old_ev: Evidence, old: Assessment, new_ev: Evidence, new: Assessment) -> list[dict[str, object]]:
-    """One entry per outcome (in the new file's order, then removed ones), each listing its changes."""
+def _down(d: DomainAssessment | None) -> tuple[str | None, str | None, str | None]:
+    """(rating, status, why) of a domain rated down."""
+    if d is None:
+        return None, None, None
+    return (d.rating.value if d.rating else None), d.status, d.reviewer_reason or d.proposal.explanation
+
+
+def _up(u: UpgradeAssessment | None) -> tuple[str | None, str | None, str | None]:
+    """(levels as '+N', status, why) of a reason to rate up; no rating when it is not assessed."""
+    if u is None or (u.status == "not_assessed" and not u.levels):
+        return None, None, None
+    why = u.reviewer_reason or ("; ".join(u.facts) if u.facts else None)
+    return f"+{u.levels}", u.status, why
+
+
+def _domain_changes(a: OutcomeAssessment | None, b: OutcomeAssessment | None) -> list[DomainChange]:
+    """Every domain whose rating or status differs (rating down, then rating up), in GRADE's order."""
+    out: list[DomainChange] = []
+    old_down = {d.domain: d for d in (a.domains if a else [])}
+    new_down = {d.domain: d for d in (b.domains if b else [])}
+    old_up = {u.domain: u for u in (a.upgrades if a else [])}
+    new_up = {u.domain: u for u in (b.upgrades if b else [])}
+    for name in DOMAIN_NAMES:
+        if name in old_down or name in new_down:
+            (ra, sa, _), (rb, sb, why) = _down(old_down.get(name)), _down(new_down.get(name))
+        else:
+            (ra, sa, _), (rb, sb, why) = _up(old_up.get(name)), _up(new_up.get(name))
+        if ra != rb or (sa is not None and sb is not None and sa != sb):
+            out.append({"domain": name, "old": ra, "new": rb, "old_status": sa, "new_status": sb, "why": why})
+    return out
+
+
+def diff(old: Assessment, new: Assessment) -> list[OutcomeChange]:
+    """One entry per outcome (in the new file's order, then removed ones), each listing its changes.
+    Reads the two Assessments only."""
     old_by = {o.id: o for o in old.outcomes}
     new_by = {o.id: o for o in new.outcomes}
     ids = [o.id for o in new.outcomes] + [o.id for o in old.outcomes if o.id not in new_by]
-    out = []
+    out: list[OutcomeChange] = []
     for oid in ids:
         a, b = old_by.get(oid), new_by.get(oid)
-        entry: dict[str, object] = {"outcome": oid, "name": (b or a).name}  # type: ignore[union-attr]
-        if a is None:
-            entry["status"] = "added"
-        elif b is None:
-            entry["status"] = "removed"
-        else:
-            entry["status"] = "changed"
-        sa, sb = set(_studies(old_ev, oid)), set(_studies(new_ev, oid))
-        entry["studies_added"] = sorted(sb - sa)
-        entry["studies_removed"] = sorted(sa - sb)
+        named = b if b is not None else a
+        assert named is not None
+        status = "added" if a is None else "removed" if b is None else "changed"
+        sa, sb = _studies(a), _studies(b)
         ea, eb = _effect(a), _effect(b)
-        entry["effect"] = {"old": ea, "new": eb} if ea != eb else None
-        domains = []
-        for name in DOMAIN_NAMES:
-            da = next((d for d in (a.domains if a else []) if d.domain == name), None)
-            db = next((d for d in (b.domains if b else []) if d.domain == name), None)
-            ra = da.rating.value if da and da.rating else None
-            rb = db.rating.value if db and db.rating else None
-            if (da or db) and (ra != rb or (da and db and da.status != db.status)):
-                domains.append({"domain": name, "old": ra, "new": rb, "why": db.proposal.explanation if db else None})
-        entry["domains"] = domains
+        domains = _domain_changes(a, b)
         ca = a.certainty.value if a and a.certainty else None
         cb = b.certainty.value if b and b.certainty else None
-        entry["certainty"] = {"old": ca, "new": cb, "changed": ca != cb}
-        if entry["status"] == "changed" and not (
+        entry: OutcomeChange = {
+            "outcome": oid,
+            "name": named.name,
+            "status": status,
+            "studies_added": sorted(sb - sa),
+            "studies_removed": sorted(sa - sb),
+            "effect": {"old": ea, "new": eb} if ea != eb else None,
+            "domains": domains,
+            "certainty": {"old": ca, "new": cb, "changed": ca != cb},
+        }
+        if status == "changed" and not (
             entry["studies_added"] or entry["studies_removed"] or entry["effect"] or domains or ca != cb
         ):
             entry["status"] = "unchanged"
@@ -72,21 +137,30 @@ def _num(x: object) -> str:
     return "—" if x is None else f"{x:.3g}" if isinstance(x, float) else str(x)
 
 
-def _effect_text(e: dict[str, object] | None) -> str:
+def _effect_text(e: EffectSummary | None) -> str:
     if e is None:
         return "none"
     return f"{e['measure']} {_num(e['estimate'])} ({_num(e['ci_lb'])} to {_num(e['ci_ub'])}), k={e['k']}"
 
 
-def _level(x: object) -> str:
-    return "not rated" if x is None else str(x).replace("_", " ")
+def _level(x: str | None) -> str:
+    return "not rated" if x is None else x.replace("_", " ")
 
 
-def _rating(x: object) -> str:
-    return "not assessed" if x is None else str(x).replace("_", " ")
+def _rating(x: str | None) -> str:
+    return "not assessed" if x is None else x.replace("_", " ")
 
 
-def markdown(entries: list[dict[str, object]], old_name: str, new_name: str) -> str:
+def _domain_text(d: DomainChange) -> str:
+    """'risk of bias: not serious → serious'; when only the status changed, the statuses too."""
+    old, new = _rating(d["old"]), _rating(d["new"])
+    if d["old"] == d["new"] and d["old_status"] != d["new_status"]:
+        old += f" ({_rating(d['old_status'])})"
+        new += f" ({_rating(d['new_status'])})"
+    return f"{DOMAIN_NAMES[d['domain']]}: {old} → {new}"
+
+
+def markdown(entries: list[OutcomeChange], old_name: str, new_name: str) -> str:
     changed = [e for e in entries if e["status"] != "unchanged"]
     lines = [f"### gradecli diff: `{old_name}` → `{new_name}`", ""]
     if not changed:
@@ -95,45 +169,35 @@ def markdown(entries: list[dict[str, object]], old_name: str, new_name: str) -> 
     for e in changed:
         studies = []
         if e["studies_added"]:
-            studies.append("+ " + ", ".join(e["studies_added"]))  # type: ignore[arg-type]
+            studies.append("+ " + ", ".join(e["studies_added"]))
         if e["studies_removed"]:
-            studies.append("− " + ", ".join(e["studies_removed"]))  # type: ignore[arg-type]
+            studies.append("− " + ", ".join(e["studies_removed"]))
         eff = e["effect"]
-        effect = f"{_effect_text(eff['old'])} → {_effect_text(eff['new'])}" if eff else "—"  # type: ignore[index]
-        doms = (
-            "<br>".join(f"{DOMAIN_NAMES[d['domain']]}: {_rating(d['old'])} → {_rating(d['new'])}" for d in e["domains"])
-            or "—"
-        )  # type: ignore[union-attr]
+        effect = f"{_effect_text(eff['old'])} → {_effect_text(eff['new'])}" if eff else "—"
+        doms = "<br>".join(_domain_text(d) for d in e["domains"]) or "—"
         c = e["certainty"]
-        cert = (
-            f"**{_level(c['old'])} → {_level(c['new'])}**"
-            if c["changed"]  # type: ignore[index]
-            else _level(c["new"])
-        )  # type: ignore[index]
-        name = f"{e['name']} ({e['status']})" if e["status"] in ("added", "removed") else str(e["name"])
+        cert = f"**{_level(c['old'])} → {_level(c['new'])}**" if c["changed"] else _level(c["new"])
+        name = f"{e['name']} ({e['status']})" if e["status"] in ("added", "removed") else e["name"]
         lines.append(f"| {name} | {'<br>'.join(studies) or '—'} | {effect} | {doms} | {cert} |".replace("\n", " "))
     return "\n".join([*lines, ""])
 
 
-def text(entries: list[dict[str, object]]) -> str:
+def text(entries: list[OutcomeChange]) -> str:
     lines = []
     for e in entries:
         if e["status"] == "unchanged":
             continue
         lines.append(f"{e['name']} ({e['outcome']}): {e['status']}")
         if e["studies_added"]:
-            lines.append(f"  studies added: {', '.join(e['studies_added'])}")  # type: ignore[arg-type]
+            lines.append(f"  studies added: {', '.join(e['studies_added'])}")
         if e["studies_removed"]:
-            lines.append(f"  studies removed: {', '.join(e['studies_removed'])}")  # type: ignore[arg-type]
-        if e["effect"]:
-            eff = e["effect"]
-            lines.append(f"  effect: {_effect_text(eff['old'])} → {_effect_text(eff['new'])}")  # type: ignore[index]
-        for d in e["domains"]:  # type: ignore[union-attr]
-            lines.append(
-                f"  {DOMAIN_NAMES[d['domain']]}: {_rating(d['old'])} → {_rating(d['new'])}"
-                + (f" ({d['why']})" if d["why"] else "")
-            )
+            lines.append(f"  studies removed: {', '.join(e['studies_removed'])}")
+        eff = e["effect"]
+        if eff:
+            lines.append(f"  effect: {_effect_text(eff['old'])} → {_effect_text(eff['new'])}")
+        for d in e["domains"]:
+            lines.append(f"  {_domain_text(d)}" + (f" ({d['why']})" if d["why"] else ""))
         c = e["certainty"]
-        if c["changed"]:  # type: ignore[index]
-            lines.append(f"  certainty: {_level(c['old'])} → {_level(c['new'])}")  # type: ignore[index]
+        if c["changed"]:
+            lines.append(f"  certainty: {_level(c['old'])} → {_level(c['new'])}")
     return "\n".join(lines) + "\n" if lines else "No outcome changed.\n"

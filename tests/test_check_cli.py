@@ -125,9 +125,9 @@ def test_gc202_downgrade_without_footnote() -> None:
     first = assessment.outcomes[0]
     stripped = first.model_copy(update={"domains": [d.model_copy(update={"footnote": None}) for d in first.domains]})
     broken = assessment.model_copy(update={"outcomes": [stripped, *assessment.outcomes[1:]]})
-    codes = [f.code for f in assessment_findings("k.yaml", evidence, tree, broken, {}) if f]
+    codes = [f.code for f in assessment_findings("k.yaml", tree, broken, {}) if f]
     assert codes.count("GC202") == sum(1 for d in first.domains if d.levels)
-    assert "GC202" not in [f.code for f in assessment_findings("k.yaml", evidence, tree, assessment, {}) if f]
+    assert "GC202" not in [f.code for f in assessment_findings("k.yaml", tree, assessment, {}) if f]
 
 
 def test_mixed_folder(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from conftest import ROOT, run_cli
 pytest.importorskip("matplotlib")
 
 from gradecli.io.evidence import load_evidence
+from gradecli.grade.engine import assess
 from gradecli.plots.data import forest_data, rob_data, summary_shares
 from gradecli.plots.forest import forest_figure
 from gradecli.plots.output import figure_bytes
@@ -80,6 +81,15 @@ outcomes:
 """
 
 
+
+def _forest(ev, i: int = 0):  # the forest plot data of outcome i, read from the assessment
+    a = assess(ev)
+    return forest_data(a.outcomes[i], a.studies)
+
+
+def _rob(ev, outcome=None):  # risk-of-bias blocks, read from the assessment
+    return rob_data(assess(ev), outcome.id if outcome is not None else None)
+
 def _ids(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
     return [el.get("id") for el in root.iter() if el.get("id")]
@@ -95,7 +105,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_forest_svg_has_one_marker_per_study_and_the_diamond(example: Path) -> None:
     ev = load_evidence(str(example))
     outcome = ev.outcomes[0]
-    svg = figure_bytes(forest_figure(forest_data(ev, outcome)), "svg")
+    svg = figure_bytes(forest_figure(_forest(ev)), "svg")
     ids = _ids(svg)
     studies = [i for i in ids if re.fullmatch(r"study-\d+", i)]
     assert len(studies) == len(outcome.data)
@@ -108,7 +118,7 @@ def test_forest_svg_has_one_marker_per_study_and_the_diamond(example: Path) -> N
 
 def test_forest_draws_the_thresholds_the_engine_judged_against() -> None:
     ev = load_evidence(str(BCG))
-    d = forest_data(ev, ev.outcomes[0])
+    d = _forest(ev, 0)
     assert d.log_scale and d.null == 1.0
     # MID 3 per 1000 at the median control risk: RR = (acr ± 0.003) / acr
     acr = 0.0158  # ~16 per 1000
@@ -124,7 +134,7 @@ def test_forest_log_axis_for_ratios_linear_for_differences() -> None:
 
     for example, log in ((BCG, True), (STROKE, False)):
         ev = load_evidence(str(example))
-        fig = forest_figure(forest_data(ev, ev.outcomes[0]))
+        fig = forest_figure(_forest(ev, 0))
         plot_axes = fig.axes[0]
         assert (plot_axes.get_xscale() == "log") is log
         del fig
@@ -133,13 +143,13 @@ def test_forest_log_axis_for_ratios_linear_for_differences() -> None:
 
 def test_relative_thresholds_when_no_absolute_ones() -> None:
     ev = load_evidence(str(SMOKING))
-    d = forest_data(ev, ev.outcomes[0])
+    d = _forest(ev, 0)
     assert [round(r.value, 2) for r in d.references] == [0.8, 1.25]
 
 
 def test_rob_traffic_light_and_summary() -> None:
     ev = load_evidence(str(BCG))
-    blocks = rob_data(ev)
+    blocks = _rob(ev)
     assert [b.tool for b in blocks] == ["rob1"]
     shares = summary_shares(blocks[0])
     assert shares[-1] == pytest.approx({"unclear": 7 / 13, "high": 6 / 13})
@@ -149,7 +159,7 @@ def test_rob_traffic_light_and_summary() -> None:
     assert len(dots) == 13 * 2  # 13 studies x (D1 + overall)
     bars = [i for i in ids if i.startswith("robbar-rob1-")]
     assert len(bars) == 2 + 2  # D1: low, high; overall: unclear, high
-    weighted = rob_data(ev, ev.outcomes[0])[0]
+    weighted = _rob(ev, ev.outcomes[0])[0]
     assert weighted.weighted and abs(sum(weighted.weights) - 1) < 1e-9
 
 
@@ -227,16 +237,16 @@ def test_rob2_robins_i_overrides_and_mixed_tools(tmp_path: Path) -> None:
     path = tmp_path / "mixed.yaml"
     path.write_text(MIXED)
     ev = load_evidence(str(path))
-    trials = forest_data(ev, ev.outcomes[0])
+    trials = _forest(ev, 0)
     assert trials.rob_tool == "rob2" and trials.rob_columns == ("D1", "D2", "D4", "Overall")
     assert trials.rows[0].rob == ("low", "low", None, "high")  # the per-outcome override wins overall
-    mixed = forest_data(ev, ev.outcomes[1])
+    mixed = _forest(ev, 1)
     assert mixed.rob_tool == "mixed" and mixed.rob_columns == ("Overall",)  # one column when tools differ
     assert [r.rob for r in mixed.rows] == [("low",), ("critical",), ("moderate",)]
-    blocks = rob_data(ev)
+    blocks = _rob(ev)
     assert [(b.tool, b.domain_short) for b in blocks] == [("rob2", ["D1", "D2", "D4"]), ("robins-i", ["D1", "D2"])]
     assert summary_shares(blocks[1])[1] == pytest.approx({"no_information": 0.5, "low": 0.5})
-    weighted = rob_data(ev, ev.outcomes[0])
+    weighted = _rob(ev, ev.outcomes[0])
     assert [b.tool for b in weighted] == ["rob2"] and weighted[0].weighted
     assert weighted[0].judgments[0][-1] == "high"
     ids = _ids(figure_bytes(rob_figure(blocks), "svg"))
@@ -250,7 +260,7 @@ def test_rob2_robins_i_overrides_and_mixed_tools(tmp_path: Path) -> None:
 def test_no_information_in_rob2_is_drawn_grey_and_counted(tmp_path: Path) -> None:
     path = tmp_path / "ni.yaml"
     path.write_text(MIXED.replace("{randomisation: some_concerns}", "{randomisation: no_information}"))
-    blocks = rob_data(load_evidence(str(path)))
+    blocks = _rob(load_evidence(str(path)))
     assert blocks[0].tool == "rob2" and blocks[0].levels[-1] == "no_information"
     assert summary_shares(blocks[0])[0] == pytest.approx({"low": 1 / 3, "no_information": 1 / 3, "not_assessed": 1 / 3})
     ids = _ids(figure_bytes(rob_figure(blocks, kind="summary"), "svg"))

@@ -4,14 +4,22 @@ into findings with codes and line numbers."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from gradecli.check.findings import Finding, make
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
-from gradecli.grade.ruleset import RuleSet
-from gradecli.io.tree import Tree
-from gradecli.model.evidence import Evidence
+from gradecli.numeric import Z_975
+
+
+class Marks(Protocol):
+    """Where a value of the file is (its line and column), e.g. :class:`gradecli.io.tree.Tree`."""
+
+    def mark(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]: ...
+
+
+At = Callable[..., tuple[int, int]]
 
 Status = Literal["valid", "invalid", "skipped", "unreadable"]
 MAX_SOF_ROWS = 7  # GRADE: at most seven outcomes in a Summary-of-Findings table
@@ -26,33 +34,10 @@ class FileResult:
     reason: str | None = None
 
 
-def check_text(path: str, text: str | None, rules: RuleSet, severities: dict[str, str]) -> FileResult:
-    from gradecli.grade.engine import assess
-    from gradecli.io.evidence import NotEvidenceError, load_evidence_tree
-    from gradecli.problems import InputError
-
-    try:
-        evidence, tree = load_evidence_tree(path, text)
-    except NotEvidenceError as exc:
-        return FileResult(path, "skipped", reason=exc.problems[0].message)
-    except InputError as exc:
-        unreadable = all(p.line == 0 for p in exc.problems) and exc.problems[0].message.startswith(
-            ("no such file", "permission denied", "cannot read", "is a directory")
-        )
-        findings = [
-            make(p.file, p.line, p.col, p.code, (f"{p.path}: " if p.path else "") + p.message, severities=severities)
-            for p in exc.problems
-        ]
-        return FileResult(path, "unreadable" if unreadable else "invalid", [f for f in findings if f])
-    assessment = assess(evidence, rules)
-    name = "<stdin>" if path == "-" else path
-    findings = [f for f in assessment_findings(name, evidence, tree, assessment, severities) if f is not None]
-    return FileResult(name, "valid", findings, outcomes=len(evidence.outcomes))
-
-
 def assessment_findings(
-    path: str, evidence: Evidence, tree: Tree, assessment: Assessment, severities: dict[str, str]
+    path: str, tree: Marks, assessment: Assessment, severities: dict[str, str]
 ) -> list[Finding | None]:
+    """The findings of one assessed file, from the Assessment alone (``tree`` gives line numbers)."""
     out: list[Finding | None] = []
     for i, o in enumerate(assessment.outcomes):
         line, col = tree.mark(("outcomes", i))
@@ -93,7 +78,7 @@ def assessment_findings(
                 )
         if o.recorded_certainty is not None and o.certainty is not None and o.recorded_certainty != o.certainty:
             out.append(make(path, *at("recorded_certainty"), "GC201", _certainty_message(o), o.id, severities))
-        out.extend(_summary_checks(path, evidence, i, o, at, severities))
+        out.extend(_summary_checks(path, o, at, severities))
         if o.importance == "critical" and i >= MAX_SOF_ROWS:
             out.append(
                 make(
@@ -149,22 +134,24 @@ def _certainty_message(o: OutcomeAssessment) -> str:
     )
 
 
-def _summary_checks(path: str, evidence: Evidence, i: int, o: OutcomeAssessment, at, severities) -> list:
-    outcome = evidence.outcomes[i]
-    s = outcome.summary
-    if s is None or s.ci is None or s.participants is None or s.participants <= 0:
+def _summary_checks(path: str, o: OutcomeAssessment, at: At, severities: dict[str, str]) -> list[Finding | None]:
+    e = o.effect
+    if o.form != "summary" or e is None or e.ci_lb is None or e.ci_ub is None:
         return []
-    lo, hi = s.ci
+    n = e.participants
+    if n is None or n <= 0:
+        return []
+    lo, hi = e.ci_lb, e.ci_ub
     if o.measure in ("OR", "PETO_OR") and lo > 0 and hi > lo:
-        se = (math.log(hi) - math.log(lo)) / (2 * 1.959963984540054)
-        floor = math.sqrt(16 / s.participants)  # smallest SE of a log OR with N participants (all cells N/4)
+        se = (math.log(hi) - math.log(lo)) / (2 * Z_975)
+        floor = math.sqrt(16 / n)  # smallest SE of a log OR with N participants (all cells N/4)
         if se < floor / 2:
             return [
                 make(
                     path,
                     *at("summary", "ci"),
                     "GC304",
-                    f"{o.id}: the CI ({lo:g} to {hi:g}) is narrower than {s.participants:,} participants allow "
+                    f"{o.id}: the CI ({lo:g} to {hi:g}) is narrower than {n:,} participants allow "
                     f"(SE of log OR {se:.3g}; at least {floor:.3g} is possible) — is the sample size right?",
                     o.id,
                     severities,

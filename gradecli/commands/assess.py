@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from gradecli.cli import EXIT_INPUT, exit_with_problems
+from gradecli.exits import EXIT_INPUT, exit_with_problems
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,8 +80,8 @@ def assess(
       gradecli assess examples/bcg-vaccine-tuberculosis.yaml --outcome tuberculosis --detail
     """
     from gradecli.grade.engine import assess as run
-    from gradecli.grade.ruleset import load_ruleset
     from gradecli.io.evidence import load_evidence
+    from gradecli.pipeline import RuleSets, config_rules
     from gradecli.problems import InputError
     from gradecli.report.output import OutputError, check_target, write_atomic
 
@@ -98,8 +98,9 @@ def assess(
             _fail(str(exc))
     try:
         evidence = load_evidence(file)
-        ruleset = load_ruleset(rules or evidence.defaults.rules or "default")
-        other = load_ruleset(compare) if compare else None
+        rulesets = RuleSets()
+        ruleset = rulesets.for_evidence(rules, evidence, config_rules())
+        other = rulesets.get(compare) if compare else None
     except InputError as exc:
         exit_with_problems(exc)
     if outcome_id is not None:
@@ -115,7 +116,7 @@ def assess(
         console = Console(highlight=False)
         _table(result, other_result, profile, console)
         if detail:
-            _detail(evidence, result, ruleset, console)
+            _detail(result, console)
         return
     text = _render(fmt, result, other_result, profile)
     if detail:
@@ -124,7 +125,7 @@ def assess(
         from rich.console import Console
 
         buffer = io.StringIO()
-        _detail(evidence, result, ruleset, Console(file=buffer, highlight=False, color_system=None))
+        _detail(result, Console(file=buffer, highlight=False, color_system=None))
         text += buffer.getvalue()
     if target is None:
         click.echo(text, nl=False)
@@ -187,7 +188,7 @@ def _table(result: Assessment, other_result: Assessment | None, profile: bool, c
         console.print(render_text(result, other_result), highlight=False, markup=False)
 
 
-def _detail(evidence, result: Assessment, ruleset, console: Console) -> None:  # type: ignore[no-untyped-def]
+def _detail(result: Assessment, console: Console) -> None:
     """Per outcome: the text forest plot and every domain's rating with its reason."""
     from rich.text import Text
 
@@ -195,21 +196,19 @@ def _detail(evidence, result: Assessment, ruleset, console: Console) -> None:  #
     from gradecli.plots.data import PlotDataError, forest_data
     from gradecli.report.forest_text import forest_notes, forest_table
 
-    by_id = {o.id: o for o in evidence.outcomes}
     for oa in result.outcomes:
         console.print()
         console.print(Text(f"{oa.name} [{oa.id}]", style="bold"))
-        outcome = by_id.get(oa.id)
-        if outcome is not None and outcome.form == "studies":
+        if oa.form == "studies":
             try:
-                data = forest_data(evidence, outcome, ruleset)
+                data = forest_data(oa, result.studies)
             except PlotDataError:
                 data = None
             if data is not None:
                 console.print(forest_table(data, min(console.width, 120)))
                 for line in forest_notes(data):
                     console.print(Text(line, style="dim"))
-        elif outcome is not None:
+        else:
             console.print(Text("No per-study data: no forest plot.", style="dim"))
         for d in oa.domains:
             rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from gradecli.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, exit_with_problems
+from gradecli.exits import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, exit_with_problems
 
-_RULES = None
+if TYPE_CHECKING:
+    from gradecli.check.run import FileResult
+    from gradecli.pipeline import RuleSets
+
+# a worker's settings: (--rules, the config's rules, severities, the rule sets it has loaded)
+_WORKER: tuple[str | None, str | None, dict[str, str], RuleSets] | None = None
 
 
-def _init_worker(rules_ref: str, severities: dict[str, str]) -> None:
-    global _RULES
+def _init_worker(cli_rules: str | None, config_rules: str | None, severities: dict[str, str]) -> None:
+    global _WORKER
     import signal
 
-    from gradecli.grade.ruleset import load_ruleset
+    from gradecli.pipeline import RuleSets
 
     # Ctrl-C reaches the whole process group: the parent alone handles it (it cancels the pool and
     # exits 130); a worker would otherwise print its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    _RULES = (load_ruleset(rules_ref), severities)
+    _WORKER = (cli_rules, config_rules, severities, RuleSets())
 
 
-def _check_one(path: str):  # -> FileResult, in a worker process
-    from gradecli.check.run import check_text
+def _check_one(path: str) -> FileResult:  # in a worker process
+    from gradecli.pipeline import check_file
 
-    assert _RULES is not None
-    return check_text(path, None, _RULES[0], _RULES[1])
+    assert _WORKER is not None
+    cli_rules, config_rules, severities, rulesets = _WORKER
+    return check_file(path, None, severities, cli_rules=cli_rules, config=config_rules, rulesets=rulesets)
 
 
 @click.command()
@@ -76,19 +84,19 @@ def check(
     from pathlib import Path
 
     from gradecli.check import formats
-    from gradecli.check.config import CheckConfig, find_config, load_config
     from gradecli.check.discover import discover
-    from gradecli.check.run import FileResult, check_text
-    from gradecli.grade.ruleset import load_ruleset
+    from gradecli.pipeline import RuleSets, check_file, load_config
     from gradecli.problems import InputError
 
     started = time.perf_counter()
+    rulesets = RuleSets()
     try:
-        config_path = find_config(Path.cwd())
-        config = load_config(config_path) if config_path else CheckConfig()
+        config, config_path = load_config(Path.cwd())
         base = config_path.parent if config_path else Path.cwd()
-        rules_ref = rules or config.rules or "default"
-        ruleset = load_ruleset(rules_ref)
+        # a rule set named on the command line or in the config is checked before any file is read
+        for ref in (rules, config.rules):
+            if ref:
+                rulesets.get(ref)
     except InputError as exc:
         exit_with_problems(exc)
     files, missing, outside = discover(paths, config, base)
@@ -131,7 +139,9 @@ def check(
         if workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rules_ref, severities))
+            pool = ProcessPoolExecutor(
+                max_workers=workers, initializer=_init_worker, initargs=(rules, config.rules, severities)
+            )
             try:
                 for result in pool.map(_check_one, on_disk, chunksize=16):
                     results.append(result)
@@ -141,11 +151,13 @@ def check(
                 pool.shutdown(wait=True, cancel_futures=True)
         else:
             for f in on_disk:
-                results.append(check_text(f, None, ruleset, severities))
+                results.append(check_file(f, None, severities, cli_rules=rules, config=config.rules, rulesets=rulesets))
                 if progress:
                     progress.advance(task)
         if stdin_text is not None:
-            results.append(check_text("-", stdin_text, ruleset, severities))
+            results.append(
+                check_file("-", stdin_text, severities, cli_rules=rules, config=config.rules, rulesets=rulesets)
+            )
     finally:
         if progress:
             progress.stop()

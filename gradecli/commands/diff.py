@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gradecli.cli import EXIT_FINDINGS, EXIT_OK, exit_with_problems
+from gradecli.exits import EXIT_FINDINGS, EXIT_OK, exit_with_problems
 
 
 def _git_show(rev: str, path: str) -> str:
@@ -49,9 +49,7 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
     import json
 
     from gradecli import diff as differ
-    from gradecli.grade.engine import assess
-    from gradecli.grade.ruleset import load_ruleset
-    from gradecli.io.evidence import load_evidence_tree
+    from gradecli.pipeline import RuleSets, config_rules, load_and_assess
     from gradecli.problems import InputError
 
     if rev is not None and len(files) != 1:
@@ -60,23 +58,27 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
         raise click.UsageError(f"--git {rev!r}: not a revision (a revision never starts with '-')")
     if rev is None and len(files) != 2:
         raise click.UsageError("give OLD and NEW, or --git REV FILE")
+    # each version is assessed under the rule set that applies to it (pipeline.choose_rules), so the
+    # diff shows what `gradecli assess` shows for each; --rules sets one for both
+    rulesets = RuleSets()
     try:
+        config = config_rules()
         if rev is not None:
             old_name, new_name = f"{rev}:{files[0]}", files[0]
-            old_ev, _ = load_evidence_tree(old_name, _git_show(rev, files[0]))
+            old_text: str | None = _git_show(rev, files[0])
         else:
             old_name, new_name = files
-            old_ev, _ = load_evidence_tree(old_name)
-        new_ev, _ = load_evidence_tree(new_name)
-        ruleset = load_ruleset(rules or new_ev.defaults.rules or "default")
+            old_text = None
+        *_, old = load_and_assess(old_name, old_text, cli_rules=rules, config=config, rulesets=rulesets)
+        *_, new = load_and_assess(new_name, cli_rules=rules, config=config, rulesets=rulesets)
     except InputError as exc:
         exit_with_problems(exc)
-    entries = differ.diff(old_ev, assess(old_ev, ruleset), new_ev, assess(new_ev, ruleset))
+    entries = differ.diff(old, new)
     if fmt == "json":
         click.echo(json.dumps({"old": old_name, "new": new_name, "outcomes": entries}, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(differ.markdown(entries, old_name, new_name), nl=False)
     else:
         click.echo(differ.text(entries), nl=False)
-    changed = any(e["certainty"]["changed"] for e in entries)  # type: ignore[index]
+    changed = any(e["certainty"]["changed"] for e in entries)
     raise SystemExit(EXIT_FINDINGS if fail_on_change and changed else EXIT_OK)

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
-from gradecli.cli import EXIT_INPUT
+from gradecli.exits import EXIT_INPUT
+
+if TYPE_CHECKING:
+    from gradecli.io.revman import ImportResult
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-def _input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _input_errors(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """Print an InputError as FILE:LINE: message lines on stderr and exit 2 (never a traceback)."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         from gradecli.problems import InputError
 
         try:
@@ -38,7 +44,7 @@ def _summary(what: str, notes: list[str], quiet: bool) -> None:
             click.echo(f"  - {n}", err=True)
 
 
-def _write_review(res: Any, source: str, output: str | None, force: bool, quiet: bool) -> None:
+def _write_review(res: ImportResult, source: str, output: str | None, force: bool, quiet: bool) -> None:
     """Write an imported review (an ``ImportResult``) as an evidence file, checked before writing."""
     from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
 

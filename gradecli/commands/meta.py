@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import math
 import sys
+from typing import TYPE_CHECKING, overload
 
 import click
 
 from gradecli.problems import InputError
 from gradecli.report.numbers import fixed
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gradecli.plots.data import ForestRow
+    from gradecli.stats.result import PooledResult
 
 LOG_RATIO_MAX = 709.0  # exp beyond this is not a finite positive float (as gradecli.grade.context)
 
@@ -146,7 +153,7 @@ def _fmt(x: float | None, digits: int = 2) -> str:
     return fixed(x, digits)
 
 
-def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
+def _print_table(result: PooledResult, name: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -172,7 +179,7 @@ def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
     table.add_column("Weight %", justify="right")
     # study rows come from the weights (IV/random: studies with an estimate; MH/Peto: all tables)
     eff = result.effects
-    study = {}
+    study: dict[str, tuple[float, float]] = {}
     if eff is not None:
         for label, yi, vi in zip(eff.labels, eff.yi, eff.vi, strict=True):
             study[label] = (yi, math.sqrt(vi))
@@ -211,11 +218,11 @@ def _print_table(result, name: str) -> None:  # type: ignore[no-untyped-def]
         console.print(f"Egger's test: p = {result.egger_p:.3g}")
     for d in result.dropped:
         console.print(f"dropped: {d.study}: {d.reason}")
-    for w in result.warnings:
-        console.print(f"warning: {w}")
+    for warning in result.warnings:
+        console.print(f"warning: {warning}")
 
 
-def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
+def _print_forest(result: PooledResult, console: Console) -> None:
     """The text forest plot under the table (gradecli.report.forest_text)."""
     from gradecli.plots.data import MEASURE_NAMES, ForestData, ForestRow
     from gradecli.report.forest_text import forest_table
@@ -235,7 +242,7 @@ def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
     if eff is not None:
         for label, yi, vi in zip(eff.labels, eff.yi, eff.vi, strict=True):
             study[label] = (yi, math.sqrt(vi))
-    rows = []
+    rows: list[ForestRow] = []
     for label, w in result.weights:
         yi_se = study.get(label)
         if yi_se is None:
@@ -264,5 +271,9 @@ def _print_forest(result, console) -> None:  # type: ignore[no-untyped-def]
     console.print(forest_table(data, min(console.width, 100)))
 
 
+@overload
+def _all_or_none(a: float | None, b: float | None, /) -> tuple[float, float] | None: ...
+@overload
+def _all_or_none(a: float | None, b: float | None, c: float | None, /) -> tuple[float, float, float] | None: ...
 def _all_or_none(*values: float | None) -> tuple[float, ...] | None:
     return None if any(v is None for v in values) else tuple(v for v in values if v is not None)

@@ -7,11 +7,16 @@ the command says how to install it and exits 2.
 from __future__ import annotations
 
 import re
-from typing import NoReturn
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from gradecli.cli import EXIT_INPUT, exit_with_problems
+from gradecli.exits import EXIT_INPUT, exit_with_problems
+
+if TYPE_CHECKING:
+    from gradecli.grade.assessment import Assessment, OutcomeAssessment
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(in|px|cm)?\s*$")
 
@@ -65,10 +70,20 @@ _OPTIONS = [
         type=click.FloatRange(10, 1200),
         help="Resolution of a PNG (pixels per inch); a PNG is width × dpi pixels wide.",
     ),
+    click.option(
+        "--rules",
+        "rules",
+        default=None,
+        metavar="NAME|PATH",
+        help="Rule set whose thresholds are drawn (default: the file's defaults.rules, else .gradecli.yaml's, "
+        "else 'default').",
+    ),
 ]
 
+F = TypeVar("F", bound=Callable[..., None])
 
-def _with_options(f):  # type: ignore[no-untyped-def]
+
+def _with_options(f: F) -> F:
     for option in reversed(_OPTIONS):
         f = option(f)
     return f
@@ -85,10 +100,11 @@ def plot() -> None:
     """
 
 
-def load_drawable(file: str, output: str, command: str = "plot"):  # type: ignore[no-untyped-def]
-    """Check matplotlib, the output path (never the input) and the evidence file, in that order;
-    return (evidence, target path). Shared by `plot` and `report`."""
-    from gradecli.io.evidence import load_evidence
+def load_drawable(file: str, output: str, rules: str | None, command: str = "plot") -> tuple[Assessment, Path]:
+    """Check matplotlib, the output path (never the input) and the evidence file, in that order,
+    and assess it under the rule set that applies (:func:`gradecli.pipeline.choose_rules`);
+    return (the assessment, target path). Shared by `plot` and `report`."""
+    from gradecli.pipeline import config_rules, load_and_assess
     from gradecli.plots import PlotsUnavailable, require_matplotlib
     from gradecli.problems import InputError
     from gradecli.report.output import OutputError, check_target
@@ -106,20 +122,20 @@ def load_drawable(file: str, output: str, command: str = "plot"):  # type: ignor
     except OutputError as exc:
         fail(str(exc))
     try:
-        evidence = load_evidence(file)
+        *_, assessment = load_and_assess(file, cli_rules=rules, config=config_rules())
     except InputError as exc:
         exit_with_problems(exc)
-    return evidence, target
+    return assessment, target
 
 
-def _outcome(evidence, outcome_id: str | None, file: str):  # type: ignore[no-untyped-def]
-    ids = [o.id for o in evidence.outcomes]
+def _outcome(assessment: Assessment, outcome_id: str | None, file: str) -> OutcomeAssessment:
+    ids = [o.id for o in assessment.outcomes]
     if outcome_id is None:
-        with_rows = [o for o in evidence.outcomes if o.form == "studies"]
+        with_rows = [o for o in assessment.outcomes if o.form == "studies"]
         if len(with_rows) == 1:
             return with_rows[0]
         _fail(f"{file}: give --outcome ID (one of: {', '.join(ids)})")
-    for o in evidence.outcomes:
+    for o in assessment.outcomes:
         if o.id == outcome_id:
             return o
     _fail(f"{file}: no outcome {outcome_id!r} (one of: {', '.join(ids)})")
@@ -147,23 +163,20 @@ def _write(fig, target, output: str, fmt: str, dpi: float) -> None:  # type: ign
     help="The outcome to draw (may be left out when only one outcome has per-study data).",
 )
 @_with_options
-def forest(file: str, outcome_id: str | None, output: str, width: str | None, height: str | None, dpi: float) -> None:
+def forest(
+    file: str, outcome_id: str | None, output: str, width: str | None, height: str | None, dpi: float, rules: str | None
+) -> None:
     """The forest plot of one outcome: studies, pooled diamond, prediction interval, thresholds, risk of bias."""
     fmt = _format(output)
-    evidence, target = load_drawable(file, output)
-    outcome = _outcome(evidence, outcome_id, file)
-    from gradecli.grade.ruleset import load_ruleset
+    assessment, target = load_drawable(file, output, rules)
+    outcome = _outcome(assessment, outcome_id, file)
     from gradecli.plots.data import PlotDataError, forest_data
     from gradecli.plots.forest import forest_figure
-    from gradecli.problems import InputError
 
     try:
-        rules = load_ruleset(evidence.defaults.rules or "default")
-        data = forest_data(evidence, outcome, rules)
+        data = forest_data(outcome, assessment.studies)
     except PlotDataError as exc:
         _fail(str(exc))
-    except InputError as exc:
-        exit_with_problems(exc)
     fig = forest_figure(data, parse_size(width, dpi, "--width"), parse_size(height, dpi, "--height"))
     _write(fig, target, output, fmt, dpi)
 
@@ -186,18 +199,28 @@ def forest(file: str, outcome_id: str | None, output: str, width: str | None, he
 )
 @_with_options
 def rob(
-    file: str, outcome_id: str | None, kind: str, output: str, width: str | None, height: str | None, dpi: float
+    file: str,
+    outcome_id: str | None,
+    kind: str,
+    output: str,
+    width: str | None,
+    height: str | None,
+    dpi: float,
+    rules: str | None,
 ) -> None:
     """Risk-of-bias traffic-light plot and summary bars (RoB 2, ROBINS-I, RoB 1), robvis colours."""
     fmt = _format(output)
-    evidence, target = load_drawable(file, output)
-    outcome = _outcome(evidence, outcome_id, file) if outcome_id is not None else None
+    assessment, target = load_drawable(file, output, rules)
+    outcome = _outcome(assessment, outcome_id, file) if outcome_id is not None else None
     from gradecli.plots.data import PlotDataError, rob_data
     from gradecli.plots.rob import rob_figure
 
     try:
         fig = rob_figure(
-            rob_data(evidence, outcome), kind, parse_size(width, dpi, "--width"), parse_size(height, dpi, "--height")
+            rob_data(assessment, outcome.id if outcome is not None else None),
+            kind,
+            parse_size(width, dpi, "--width"),
+            parse_size(height, dpi, "--height"),
         )
     except PlotDataError as exc:
         _fail(str(exc))

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from gradecli.cli import EXIT_INPUT, exit_with_problems
+from gradecli.exits import EXIT_INPUT
 
 
 def _fail(message: str) -> NoReturn:
@@ -27,7 +27,7 @@ def _fail(message: str) -> NoReturn:
     "rules",
     default=None,
     metavar="NAME|PATH",
-    help="Rule set (default: the file's defaults.rules, else 'default').",
+    help="Rule set (default: the file's defaults.rules, else .gradecli.yaml's, else 'default').",
 )
 def report(file: str, output: str, rules: str | None) -> None:
     """Write one self-contained HTML report (inline SVG, loads nothing; prints to PDF from a browser).
@@ -37,19 +37,12 @@ def report(file: str, output: str, rules: str | None) -> None:
       gradecli report examples/bcg-vaccine-tuberculosis.yaml -o report.html
     """
     from gradecli.commands.plot import load_drawable
-    from gradecli.grade.engine import assess
-    from gradecli.grade.ruleset import load_ruleset
-    from gradecli.problems import InputError
     from gradecli.report.output import write_atomic
 
-    evidence, target = load_drawable(file, output, command="report")
-    try:
-        ruleset = load_ruleset(rules or evidence.defaults.rules or "default")
-    except InputError as exc:
-        exit_with_problems(exc)
+    assessment, target = load_drawable(file, output, rules, command="report")
     from gradecli.plots.page import render
 
-    html = render(evidence, assess(evidence, ruleset), ruleset)
+    html = render(assessment)
     try:
         write_atomic(target, html.encode("utf-8"))
     except OSError as exc:

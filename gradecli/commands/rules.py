@@ -33,7 +33,7 @@ def show(what: str) -> None:
     import inspect
     import json
 
-    from gradecli.cli import EXIT_INPUT, exit_with_problems
+    from gradecli.exits import EXIT_INPUT, exit_with_problems
     from gradecli.grade.domains import MODULES, all_rules
     from gradecli.grade.ruleset import available, load_ruleset
     from gradecli.problems import InputError

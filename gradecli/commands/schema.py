@@ -5,19 +5,19 @@ from __future__ import annotations
 import click
 
 
-def evidence_schema() -> dict:
+def evidence_schema() -> dict[str, object]:
     from gradecli.model.evidence import Evidence
 
     return Evidence.model_json_schema()
 
 
-def assessment_schema() -> dict:
+def assessment_schema() -> dict[str, object]:
     from gradecli.grade.assessment import Assessment
 
     return Assessment.model_json_schema()
 
 
-def rules_schema() -> dict:
+def rules_schema() -> dict[str, object]:
     from gradecli.grade.ruleset import RuleSet
 
     return RuleSet.model_json_schema()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gradecli.cli import EXIT_INPUT, EXIT_OK
+from gradecli.exits import EXIT_INPUT, EXIT_OK
 
 
 @click.command()

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gradecli.grade.absolute import AbsoluteEffect, ContinuousEffect
 from gradecli.model.vocab import Certainty, Rating
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 LEVELS: tuple[Certainty, ...] = (Certainty.very_low, Certainty.low, Certainty.moderate, Certainty.high)
 RATING_LEVELS: dict[Rating, int] = {
@@ -100,6 +100,127 @@ class Effect(_Out):
     warnings: list[str] = Field(default_factory=list)
 
 
+class StudyRiskOfBias(_Out):
+    """A study's risk-of-bias assessment as the file gives it (per-domain judgments in the file's order)."""
+
+    tool: Literal["rob2", "rob1", "robins-i"]
+    overall: str
+    domains: dict[str, str] = Field(default_factory=dict)
+
+
+class StudyRecord(_Out):
+    """One study of the review, as the assessment used it."""
+
+    id: str
+    design: str
+    year: int | None = None
+    funding: str | None = None
+    registration: str | None = None
+    risk_of_bias: StudyRiskOfBias | None = None
+
+
+class AnalysedRow(_Out):
+    """One data row of an outcome as analysed: its estimate (natural scale; ``yi``/``sei`` on the
+    analysis scale), its share of the analysis weight, the risk-of-bias judgment used for this
+    outcome (a per-outcome override wins), and whether it entered the pooled analysis."""
+
+    label: str = Field(description="The study id, with the row's label when a study has several rows.")
+    study: str
+    row_label: str | None = Field(None, description="The row's own label (arm, subgroup), if any.")
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    yi: float | None = None
+    sei: float | None = None
+    weight: float | None = Field(None, description="Share of the analysis weight (0–1).")
+    participants: int | None = None
+    events_t: int | None = None
+    n_t: int | None = None
+    events_c: int | None = None
+    n_c: int | None = None
+    mean_t: float | None = None
+    sd_t: float | None = None
+    mean_c: float | None = None
+    sd_c: float | None = None
+    risk_of_bias: str | None = None
+    risk_of_bias_tool: str | None = None
+    included: bool = True
+    dropped_reason: str | None = None
+
+
+class SmallStudyTest(_Out):
+    """Egger's regression test (metafor ``regtest``, predictor sei): the same fit gives the p value
+    and the direction (``slope`` > 0: the smaller studies have larger estimates on the analysis scale)."""
+
+    method: str = Field(description="'Egger' with the fit: 'rma (REML)', 'fixed', ...")
+    k: int
+    intercept: float
+    slope: float
+    se: float
+    stat: float
+    p: float
+    test: Literal["z", "t"]
+    df: int | None = None
+    tau2: float
+    converged: bool
+    direction: Literal["larger estimates in smaller studies", "smaller estimates in smaller studies", "none"]
+
+
+class PooledAnalysis(_Out):
+    """The pooled result as computed (analysis scale: log for ratio measures); the table's
+    :class:`Effect` is its natural-scale view."""
+
+    measure: str
+    model: str
+    method: str
+    hksj: bool
+    k: int
+    estimate: float
+    se: float
+    ci_lb: float
+    ci_ub: float
+    stat: float | None = None
+    pval: float | None = None
+    test: str
+    df: int | None = None
+    tau2: float | None = None
+    i2: float
+    h2: float
+    q: float
+    q_df: int
+    q_p: float
+    pi_lb: float | None = None
+    pi_ub: float | None = None
+    prediction: str | None = None
+    pi_df: int | None = None
+    converged: bool
+    tau2_iterations: int
+    continuity_correction: dict[str, str | float | bool] | None = None
+    dropped: list[dict[str, str]] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Reference(_Out):
+    """A threshold the rules judged against, on the measure's natural scale, with its label."""
+
+    value: float
+    label: str
+
+
+class JudgingScale(_Out):
+    """The scale on which the outcome's thresholds were judged (imprecision, inconsistency,
+    statements): its kind, the zone boundaries on that scale, and where the thresholds came from."""
+
+    kind: Literal["absolute", "relative", "difference"]
+    boundaries: list[float]
+    unit: str
+    per: int
+    assumed_risk: float | None = None
+    note: str
+    default_used: str | None = Field(None, description="A threshold supplied by the rule set, not the outcome.")
+    references: list[Reference] = Field(default_factory=list)
+
+
 class Sensitivity(_Out):
     """The analysis restricted to studies at low risk of bias (Core GRADE 4)."""
 
@@ -137,6 +258,13 @@ class OutcomeAssessment(_Out):
     recorded_certainty: Certainty | None = None
     footnotes: list[str] = Field(default_factory=list)
     sensitivity: Sensitivity | None = None
+    analysis: str | None = Field(None, description="How the rows are pooled, e.g. 'random effects, REML'.")
+    rows: list[AnalysedRow] = Field(default_factory=list, description="The per-study rows as analysed.")
+    pooled: PooledAnalysis | None = None
+    small_study_test: SmallStudyTest | None = None
+    judging_scale: JudgingScale | None = None
+    control_risk: float | None = Field(None, description="The comparator risk the absolute effects use.")
+    control_risk_source: str | None = None
 
 
 class Question(_Out):
@@ -156,6 +284,7 @@ class Assessment(_Out):
     doi: str | None = None
     question: Question | None = None
     outcomes: list[OutcomeAssessment]
+    studies: list[StudyRecord] = Field(default_factory=list, description="The review's studies, in file order.")
 
 
 def clamp_level(start: Certainty, points: int) -> Certainty:

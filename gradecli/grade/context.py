@@ -66,6 +66,7 @@ class OutcomeContext:
     row_yisei: list[tuple[float, float] | None] = field(default_factory=list)  # analysis scale, per row
     row_dropped: list[str | None] = field(default_factory=list)  # per row: why it has no estimate, or None
     egger_min_k: int = 10
+    _overrides: dict[str, tuple[str, str | None]] | None = field(default=None, repr=False)
     control_risk: float | None = None
     control_risk_source: str | None = None
     i2: float | None = None
@@ -77,6 +78,22 @@ class OutcomeContext:
 
     def study(self, study_id: str) -> Study | None:
         return self.evidence.study(study_id)
+
+    def study_judgment(self, study_id: str) -> tuple[str | None, str | None]:
+        """(overall judgment, tool) of a study for this outcome: the outcome's override (the first
+        one for the study), else the study's own assessment; (None, None) when there is neither."""
+        if self._overrides is None:
+            self._overrides = {}
+            for ov in self.outcome.risk_of_bias_overrides:
+                self._overrides.setdefault(ov.study, (ov.overall, ov.tool))
+        study = self.study(study_id)
+        own = study.risk_of_bias if study is not None else None
+        found = self._overrides.get(study_id)
+        if found is not None:
+            return found[0], found[1] or (own.tool if own is not None else None)
+        if own is None:
+            return None, None
+        return own.overall.value, own.tool
 
 
 def effective_analysis(evidence: Evidence, outcome: Outcome, measure: Measure) -> Analysis:
@@ -150,7 +167,7 @@ def _from_summary(ctx: OutcomeContext) -> None:
         ctx.control_risk_source = "control-group risk in the summary"
 
 
-def _participants(row: Row) -> int | None:
+def row_participants(row: Row) -> int | None:
     if isinstance(row, GenericRow):
         if row.participants is not None:
             return row.participants
@@ -166,7 +183,7 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
     rows = ctx.outcome.data or []
     ctx.row_labels = [row_label(r) for r in rows]
     ctx.study_ids = [r.study for r in rows]
-    sizes = [_participants(r) for r in rows]
+    sizes = [row_participants(r) for r in rows]
     ctx.participants = sum(n for n in sizes if n is not None) if any(n is not None for n in sizes) else None
     ctx.k = len({r.study for r in rows})
     risks = [r.events_c / r.n_c for r in rows if isinstance(r, DichotomousRow) and r.n_c > 0]

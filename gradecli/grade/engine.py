@@ -11,6 +11,7 @@ reviewer may set the final level with a reason (GRADE 11: the final rating may d
 from __future__ import annotations
 
 from gradecli import __version__
+from gradecli.grade import record
 from gradecli.grade.absolute import absolute_effects, continuous_effect
 from gradecli.grade.assessment import (
     DOMAIN_NAMES,
@@ -52,6 +53,7 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
         doi=evidence.review.doi,
         question=question,
         outcomes=outcomes,
+        studies=record.studies(evidence),
     )
 
 
@@ -298,4 +300,11 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         absolute=absolute_effects(ctx),
         continuous=continuous_effect(ctx),
         statement=statement(ctx, scale, final),
+        analysis=describe_analysis(ctx.analysis) if outcome.form == "studies" else None,
+        rows=record.rows(ctx),
+        pooled=record.pooled(ctx),
+        small_study_test=record.small_study_test(ctx),
+        judging_scale=record.judging_scale(scale, ctx.measure),
+        control_risk=ctx.control_risk,
+        control_risk_source=ctx.control_risk_source,
     )

@@ -2,21 +2,19 @@
 
 The text forest plot (``gradecli meta``, ``gradecli assess --detail``) and the matplotlib figures
 read the same :class:`ForestData` and :class:`RobData`, so the terminal and the images agree.
-Everything comes from the engine: :func:`gradecli.grade.context.build_context` for the study rows,
-the weights and the pooled result, and :func:`gradecli.grade.scale.judging_scale` for the thresholds
-the imprecision rule judged the CI against (drawn back on the measure's own scale).
+Everything comes from the Assessment: each outcome's rows as analysed (estimates, weights, the
+risk-of-bias judgment used), its pooled result, and the thresholds the rules judged against (drawn
+back on the measure's own scale by the engine); the studies' risk-of-bias domains.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gradecli.grade.context import RATIO, OutcomeContext, build_context, describe_analysis
-from gradecli.grade.ruleset import RuleSet
-from gradecli.grade.scale import Scale, judging_scale
-from gradecli.model.evidence import ContinuousRow, DichotomousRow, Evidence, Outcome, Study
-from gradecli.model.vocab import Measure
+from gradecli.grade.assessment import AnalysedRow, Assessment, OutcomeAssessment, StudyRecord
+from gradecli.numeric import RATIO_CODES
 
 # Risk-of-bias judgments of the three tools, mapped to the colour conventions robvis users know.
 # key: (category for colour, symbol drawn in the dot, words)
@@ -139,125 +137,60 @@ class PlotDataError(Exception):
     """Nothing to plot (one line for the user)."""
 
 
-def _overall_judgment(study: Study | None, outcome: Outcome) -> tuple[str | None, str | None]:
-    """(tool, overall judgment) for a study in an outcome; a per-outcome override wins."""
-    tool = study.risk_of_bias.tool if study and study.risk_of_bias else None
-    overall = study.risk_of_bias.overall.value if study and study.risk_of_bias else None
-    for o in outcome.risk_of_bias_overrides or []:
-        if study is not None and o.study == study.id:
-            overall = o.overall
-            tool = tool or o.tool
-    return tool, overall
-
-
-def _columns(rows: list, measure: Measure) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    if rows and all(isinstance(r, DichotomousRow) for r in rows):
+def _columns(rows: list[AnalysedRow]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    if rows and all(r.events_t is not None and r.events_c is not None for r in rows):
         return ("Events/Total (I)", "Events/Total (C)"), [
             (f"{r.events_t}/{r.n_t}", f"{r.events_c}/{r.n_c}") for r in rows
         ]
-    if rows and all(isinstance(r, ContinuousRow) for r in rows):
+    if rows and all(r.mean_t is not None and r.sd_t is not None for r in rows):
         return ("Mean (SD), N (I)", "Mean (SD), N (C)"), [
             (f"{r.mean_t:.3g} ({r.sd_t:.3g}), {r.n_t}", f"{r.mean_c:.3g} ({r.sd_c:.3g}), {r.n_c}") for r in rows
         ]
     return (), [() for _ in rows]
 
 
-def _inverse(scale: Scale, measure: Measure, b: float) -> float | None:
-    """A boundary on the judging scale back on the measure's natural scale (None when it has none)."""
-    try:
-        if scale.kind == "relative":
-            return math.exp(b)
-        if scale.kind == "absolute":
-            acr = scale.acr
-            assert acr is not None
-            risk = acr + b / scale.per
-            if not 0 < risk < 1:
-                return None
-            if measure is Measure.RR:
-                return risk / acr
-            if measure in (Measure.OR, Measure.PETO_OR):
-                return (risk / (1 - risk)) / (acr / (1 - acr))
-            if measure is Measure.HR:
-                return math.log(1 - risk) / math.log(1 - acr)
-            if measure is Measure.RD:
-                return b / scale.per
-            return None
-        return b / (scale.per if measure is Measure.RD else 1)
-    except (ValueError, ZeroDivisionError):
-        return None
-
-
-def _references(scale: Scale | None, measure: Measure) -> list[Reference]:
-    if scale is None:
-        return []
-    out = []
-    for b in scale.boundaries:
-        if b == 0.0:
-            continue  # the null line is drawn anyway
-        v = _inverse(scale, measure, b)
-        if v is None or not math.isfinite(v) or (measure in RATIO and v <= 0):
-            continue
-        if scale.kind == "absolute":
-            label = f"{abs(b):g} {'more' if b > 0 else 'fewer'} per {scale.per:,}"
-        elif scale.kind == "relative":
-            label = f"{v:.2f}"
-        else:
-            label = f"{b:+g}"
-        out.append(Reference(v, label))
-    return out
-
-
-def _favours(outcome: Outcome, ratio: bool) -> tuple[str, str]:
+def _favours(benefit: str | None) -> tuple[str, str]:
     """Words under the axis: which side favours which arm (from ``benefit``)."""
-    if outcome.benefit is None:
+    if benefit is None:
         return ("Lower with intervention", "Higher with intervention")
-    if outcome.benefit.value == "lower":
+    if benefit == "lower":
         return ("Favours intervention", "Favours comparator")
     return ("Favours comparator", "Favours intervention")
 
 
-def forest_data(evidence: Evidence, outcome: Outcome, rules: RuleSet | None = None) -> ForestData:
-    """The forest plot of one outcome with per-study rows."""
+def forest_data(outcome: OutcomeAssessment, studies: Sequence[StudyRecord]) -> ForestData:
+    """The forest plot of one assessed outcome with per-study rows (read from the Assessment)."""
     if outcome.form != "studies":
         what = "a published summary" if outcome.form == "summary" else "no studies"
         raise PlotDataError(f"outcome {outcome.id!r} has {what}, not per-study rows: no forest plot to draw")
-    ctx: OutcomeContext = build_context(evidence, outcome)
-    measure = ctx.measure
-    log_scale = measure in RATIO
-    rows_in = outcome.data or []
-    names, cols = _columns(rows_in, measure)
-    studies = [evidence.study(r.study) for r in rows_in]
-    judged = [_overall_judgment(s, outcome) for s in studies]
-    tools = {t for t, _ in judged if t is not None}
+    by_id = {s.id: s for s in studies}
+    measure = outcome.measure or "GENERIC"
+    log_scale = measure in RATIO_CODES
+    rows_in = outcome.rows
+    names, cols = _columns(rows_in)
+    records = [by_id.get(r.study) for r in rows_in]
+    tools = {r.risk_of_bias_tool for r in rows_in if r.risk_of_bias_tool is not None}
     tool = next(iter(tools)) if len(tools) == 1 else None
     domain_keys: list[str] = []
     if tool is not None:
-        present = {d.value for s in studies if s and s.risk_of_bias for d in s.risk_of_bias.domains}
+        present = {d for s in records if s and s.risk_of_bias for d in s.risk_of_bias.domains}
         domain_keys = [d for d in DOMAIN_LABELS[tool] if d in present]
     rob_columns = tuple(DOMAIN_LABELS[tool][d][0] for d in domain_keys) + (("Overall",) if tools else ())
     rob_names = tuple(DOMAIN_LABELS[tool][d][1] for d in domain_keys) + (("Overall",) if tools else ())
-    row_weights = dict(ctx.pooled.weights) if ctx.pooled is not None else {}  # type: ignore[attr-defined]
     rows: list[ForestRow] = []
-    for label, row, study, (_, overall), effect, col in zip(
-        ctx.row_labels, rows_in, studies, judged, ctx.row_effects, cols, strict=True
-    ):
+    for row, study, col in zip(rows_in, records, cols, strict=True):
         rob: list[str | None] = []
         for d in domain_keys:
-            j = None
-            if study and study.risk_of_bias:
-                value = {k.value: v for k, v in study.risk_of_bias.domains.items()}.get(d)
-                j = value.value if value is not None else None
-            rob.append(j)
+            rob.append(study.risk_of_bias.domains.get(d) if study and study.risk_of_bias else None)
         if tools:
-            rob.append(overall)
-        pw = row_weights.get(label)
-        weight = pw / 100.0 if pw is not None else None
-        rows.append(ForestRow(label, row.study, effect.estimate, effect.lo, effect.hi, weight, col, tuple(rob)))
+            rob.append(row.risk_of_bias)
+        rows.append(ForestRow(row.label, row.study, row.estimate, row.ci_lb, row.ci_ub, row.weight, col, tuple(rob)))
+    effect = outcome.effect
     data = ForestData(
         outcome_id=outcome.id,
         outcome_name=outcome.name,
-        measure=measure.value,
-        measure_name=MEASURE_NAMES.get(measure.value, measure.value),
+        measure=measure,
+        measure_name=MEASURE_NAMES.get(measure, measure),
         log_scale=log_scale,
         null=1.0 if log_scale else 0.0,
         rows=rows,
@@ -265,39 +198,31 @@ def forest_data(evidence: Evidence, outcome: Outcome, rules: RuleSet | None = No
         rob_tool=tool if tool else ("mixed" if tools else None),
         rob_columns=rob_columns,
         rob_column_names=rob_names,
-        method=describe_analysis(ctx.analysis),
-        favours=_favours(outcome, log_scale),
-        not_estimable=ctx.not_estimable,
+        method=outcome.analysis or "",
+        favours=_favours(outcome.benefit),
+        not_estimable=outcome.not_estimable,
     )
-    pooled = ctx.pooled
-    if ctx.effect is not None and ctx.effect.estimate is not None and ctx.effect.lo is not None:
-        data.pooled = (ctx.effect.estimate, ctx.effect.lo, ctx.effect.hi)  # type: ignore[assignment]
-    if pooled is not None:
-        pi_lb, pi_ub = getattr(pooled, "pi_lb", None), getattr(pooled, "pi_ub", None)
-        if pi_lb is not None and pi_ub is not None and pooled.k > 2:  # type: ignore[attr-defined]
-            if log_scale:  # a log limit beyond ±709 has no finite ratio: no interval to draw
-                pi = (math.exp(pi_lb), math.exp(pi_ub)) if max(abs(pi_lb), abs(pi_ub)) < 709 else None
-            else:
-                pi = (pi_lb, pi_ub)
-            if pi is not None and all(map(math.isfinite, pi)):
+    if effect is not None and effect.estimate is not None and effect.ci_lb is not None and effect.ci_ub is not None:
+        data.pooled = (effect.estimate, effect.ci_lb, effect.ci_ub)
+    pooled = outcome.pooled
+    if pooled is not None and effect is not None:
+        if effect.pi_lb is not None and effect.pi_ub is not None and pooled.k > 2:
+            pi = (effect.pi_lb, effect.pi_ub)
+            if all(map(math.isfinite, pi)):
                 data.prediction = pi
-        if pooled.k > 1:  # type: ignore[attr-defined]
-            het = f"Heterogeneity: I² = {pooled.i2:.0f}%"  # type: ignore[attr-defined]
-            if getattr(pooled, "tau2", None) is not None:
-                het += f", τ² = {pooled.tau2:.3g}"  # type: ignore[attr-defined]
-            if getattr(pooled, "q_p", None) is not None:
-                het += f", p = {pooled.q_p:.2g}"  # type: ignore[attr-defined]
+        if pooled.k > 1:
+            het = f"Heterogeneity: I² = {pooled.i2:.0f}%"
+            if pooled.tau2 is not None:
+                het += f", τ² = {pooled.tau2:.3g}"
+            het += f", p = {pooled.q_p:.2g}"
             data.heterogeneity = het
-    if rules is None:
-        from gradecli.grade.ruleset import load_ruleset
-
-        rules = load_ruleset(evidence.defaults.rules or "default")
-    scale = judging_scale(ctx, rules)
-    data.references = _references(scale, measure)
-    if scale is not None and data.references:
-        data.reference_note = "Dashed lines: thresholds judged against (" + scale.threshold_note + ")"
-        if scale.default_used:
-            data.reference_note += f"; {scale.default_used}"
+    scale = outcome.judging_scale
+    if scale is not None:
+        data.references = [Reference(r.value, r.label) for r in scale.references]
+        if data.references:
+            data.reference_note = "Dashed lines: thresholds judged against (" + scale.note + ")"
+            if scale.default_used:
+                data.reference_note += f"; {scale.default_used}"
     return data
 
 
@@ -341,30 +266,34 @@ class RobBlock:
     levels: tuple[str, ...]
 
 
-def rob_data(evidence: Evidence, outcome: Outcome | None = None) -> list[RobBlock]:
+def rob_data(assessment: Assessment, outcome_id: str | None = None) -> list[RobBlock]:
     """One block per tool. With an outcome: its studies, its overrides, weighted by its analysis."""
-    if outcome is not None:
-        ids = list(dict.fromkeys(r.study for r in (outcome.data or [])))
-        weights: dict[str, float] = {}
-        if outcome.form == "studies":
-            weights = build_context(evidence, outcome, egger=False).weights
-        studies = [s for s in (evidence.study(i) for i in ids) if s is not None]
+    by_id = {s.id: s for s in assessment.studies}
+    overall_of: dict[str, tuple[str | None, str | None]] = {}
+    weights: dict[str, float] = {}
+    if outcome_id is not None:
+        outcome = next((o for o in assessment.outcomes if o.id == outcome_id), None)
+        rows = outcome.rows if outcome is not None else []
+        for r in rows:
+            overall_of.setdefault(r.study, (r.risk_of_bias_tool, r.risk_of_bias))
+            if r.weight is not None:
+                weights[r.study] = weights.get(r.study, 0.0) + r.weight
+        studies = [by_id[i] for i in dict.fromkeys(r.study for r in rows) if i in by_id]
     else:
-        studies, weights = list(evidence.studies), {}
+        studies = list(assessment.studies)
     blocks: dict[str, RobBlock] = {}
     for s in studies:
-        tool, overall = (
-            _overall_judgment(s, outcome)
-            if outcome is not None
-            else ((s.risk_of_bias.tool, s.risk_of_bias.overall.value) if s.risk_of_bias else (None, None))
-        )
+        if outcome_id is not None:
+            tool, overall = overall_of.get(s.id, (None, None))
+        else:
+            tool, overall = (s.risk_of_bias.tool, s.risk_of_bias.overall) if s.risk_of_bias else (None, None)
         if tool is None:
             continue
         b = blocks.get(tool)
         if b is None:
             b = blocks[tool] = RobBlock(tool, TOOL_NAMES[tool], [], [], [], [], [], [], bool(weights), TOOL_ORDER[tool])
         b.studies.append(s.id)
-        doms = {k.value: v.value for k, v in s.risk_of_bias.domains.items()} if s.risk_of_bias else {}
+        doms = s.risk_of_bias.domains if s.risk_of_bias else {}
         b.judgments.append([*(doms.get(d) for d in DOMAIN_LABELS[tool]), overall])
         b.weights.append(weights.get(s.id, 0.0) if weights else 1.0)
     out = []

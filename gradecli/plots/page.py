@@ -15,8 +15,6 @@ import re
 from html import escape
 
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
-from gradecli.grade.ruleset import RuleSet
-from gradecli.model.evidence import Evidence
 from gradecli.plots.data import PlotDataError, forest_data, rob_data
 from gradecli.plots.forest import forest_figure
 from gradecli.plots.output import figure_bytes, svg_fragment
@@ -136,7 +134,7 @@ def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
     return out
 
 
-def render(evidence: Evidence, assessment: Assessment, rules: RuleSet) -> str:
+def render(assessment: Assessment) -> str:
     """The whole page (ends in a newline)."""
     page = render_sof(assessment)
     used: set[str] = set()
@@ -148,14 +146,12 @@ def render(evidence: Evidence, assessment: Assessment, rules: RuleSet) -> str:
         '<section class="part" id="outcomes">',
         "<h2>Outcomes: forest plots and reasons</h2>",
     ]
-    by_id = {o.id: o for o in evidence.outcomes}
     for oa in assessment.outcomes:
         slug = _slug(oa.id, used)
         body += [f'<section class="outcome-detail" id="outcome-{slug}">', f"<h3>{escape(oa.name)}</h3>"]
-        outcome = by_id[oa.id]
-        if outcome.form == "studies":
+        if oa.form == "studies":
             try:
-                data = forest_data(evidence, outcome, rules)
+                data = forest_data(oa, assessment.studies)
             except PlotDataError as exc:
                 body.append(f'<p class="meta">{escape(str(exc))}</p>')
             else:
@@ -168,7 +164,7 @@ def render(evidence: Evidence, assessment: Assessment, rules: RuleSet) -> str:
                     "the certainty was judged against.</figcaption>",
                     "</figure>",
                 ]
-        elif outcome.form == "summary":
+        elif oa.form == "summary":
             body.append('<p class="meta">A published summary result: no per-study data to plot.</p>')
         else:
             body.append('<p class="meta">No study reported this outcome.</p>')
@@ -176,7 +172,7 @@ def render(evidence: Evidence, assessment: Assessment, rules: RuleSet) -> str:
             body += _reasons(oa)
         body.append("</section>")
     body.append("</section>")
-    blocks = rob_data(evidence)
+    blocks = rob_data(assessment)
     body += ['<section class="part" id="risk-of-bias">', "<h2>Risk of bias</h2>"]
     if blocks:
         svg = figure_bytes(rob_figure(blocks, id_prefix="all-"), "svg")

@@ -1,0 +1,148 @@
+"""The one path from a file to an Assessment, shared by every command: which rule set applies,
+loading it once, and assessing.
+
+Which rule set applies (the same answer for ``assess``, ``check``, ``report``, ``plot`` and ``diff``):
+
+1. ``--rules`` on the command line;
+2. the evidence file's ``defaults.rules`` (a shipped name, or a path relative to the file);
+3. ``rules:`` in the repository's ``.gradecli.yaml`` (looked up from the working folder upwards to
+   the repository root; a path there is relative to the config file);
+4. ``default``.
+
+Data flows one way: file → :mod:`gradecli.io` → :mod:`gradecli.model` → :mod:`gradecli.stats` →
+:mod:`gradecli.grade` → the :class:`~gradecli.grade.assessment.Assessment` → renderers, which read
+the Assessment only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from gradecli.check.config import CheckConfig
+    from gradecli.check.run import FileResult
+    from gradecli.grade.assessment import Assessment
+    from gradecli.grade.ruleset import RuleSet
+    from gradecli.io.tree import Tree
+    from gradecli.model.evidence import Evidence
+
+Source = Literal["command line", "evidence file", ".gradecli.yaml", "default"]
+
+__all__ = [
+    "RuleChoice",
+    "RuleSets",
+    "check_file",
+    "choose_rules",
+    "config_rules",
+    "load_and_assess",
+    "load_config",
+]
+
+
+@dataclass(frozen=True)
+class RuleChoice:
+    """The rule set that applies (a shipped name or a path) and where that choice came from."""
+
+    ref: str
+    source: Source
+
+
+def choose_rules(cli: str | None, evidence: Evidence | None, config: str | None) -> RuleChoice:
+    """The precedence above, as one function: command line > evidence file > ``.gradecli.yaml`` > default."""
+    if cli:
+        return RuleChoice(cli, "command line")
+    if evidence is not None and evidence.defaults.rules:
+        return RuleChoice(evidence.defaults.rules, "evidence file")
+    if config:
+        return RuleChoice(config, ".gradecli.yaml")
+    return RuleChoice("default", "default")
+
+
+def load_config(start: Path | None = None) -> tuple[CheckConfig, Path | None]:
+    """The repository's ``.gradecli.yaml`` (found from ``start``, default the working folder) and its
+    path; an empty configuration when there is none. Raises InputError for a broken one."""
+    from gradecli.check.config import CheckConfig, find_config
+    from gradecli.check.config import load_config as read_config
+
+    found = find_config(start or Path.cwd())
+    return (read_config(found) if found else CheckConfig()), found
+
+
+def config_rules(start: Path | None = None) -> str | None:
+    """``rules:`` of the repository's ``.gradecli.yaml``, resolved against its folder (None without)."""
+    return load_config(start)[0].rules
+
+
+@dataclass
+class RuleSets:
+    """Rule sets loaded once per reference (``check`` over many files shares them)."""
+
+    loaded: dict[str, RuleSet] = field(default_factory=dict)
+
+    def get(self, ref: str) -> RuleSet:
+        from gradecli.grade.ruleset import load_ruleset
+
+        found = self.loaded.get(ref)
+        if found is None:
+            found = self.loaded[ref] = load_ruleset(ref)
+        return found
+
+    def for_evidence(self, cli: str | None, evidence: Evidence | None, config: str | None) -> RuleSet:
+        return self.get(choose_rules(cli, evidence, config).ref)
+
+
+def load_and_assess(
+    path: str,
+    text: str | None = None,
+    *,
+    cli_rules: str | None = None,
+    config: str | None = None,
+    rulesets: RuleSets | None = None,
+) -> tuple[Evidence, Tree, RuleSet, Assessment]:
+    """Load an evidence file (``text`` when already read), choose its rule set and assess it.
+    Raises InputError (bad file or rule set) and NotEvidenceError (not an evidence file)."""
+    from gradecli.grade.engine import assess
+    from gradecli.io.evidence import load_evidence_tree
+
+    evidence, tree = load_evidence_tree(path, text)
+    ruleset = (rulesets or RuleSets()).for_evidence(cli_rules, evidence, config)
+    return evidence, tree, ruleset, assess(evidence, ruleset)
+
+
+def check_file(
+    path: str,
+    text: str | None,
+    severities: dict[str, str],
+    *,
+    cli_rules: str | None = None,
+    config: str | None = None,
+    rulesets: RuleSets | None = None,
+) -> FileResult:
+    """``gradecli check`` of one file: validate it, assess it under the rule set that applies to it
+    (:func:`choose_rules`, so a file's own ``defaults.rules`` is honoured as ``assess`` honours it),
+    and turn what needs a reviewer's attention into findings."""
+    from gradecli.check.findings import make
+    from gradecli.check.run import FileResult, assessment_findings
+    from gradecli.io.evidence import NotEvidenceError
+    from gradecli.problems import InputError
+
+    try:
+        evidence, tree, _, assessment = load_and_assess(
+            path, text, cli_rules=cli_rules, config=config, rulesets=rulesets
+        )
+    except NotEvidenceError as exc:
+        return FileResult(path, "skipped", reason=exc.problems[0].message)
+    except InputError as exc:
+        unreadable = all(p.line == 0 for p in exc.problems) and exc.problems[0].message.startswith(
+            ("no such file", "permission denied", "cannot read", "is a directory")
+        )
+        findings = [
+            make(p.file, p.line, p.col, p.code, (f"{p.path}: " if p.path else "") + p.message, severities=severities)
+            for p in exc.problems
+        ]
+        return FileResult(path, "unreadable" if unreadable else "invalid", [f for f in findings if f])
+    name = "<stdin>" if path == "-" else path
+    found = [f for f in assessment_findings(name, tree, assessment, severities) if f is not None]
+    return FileResult(name, "valid", found, outcomes=len(evidence.outcomes))
