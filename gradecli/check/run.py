@@ -42,7 +42,7 @@ def assessment_findings(
     for i, o in enumerate(assessment.outcomes):
         line, col = tree.mark(("outcomes", i))
 
-        def at(*sub: object, _i: int = i) -> tuple[int, int]:
+        def at(*sub: str | int, _i: int = i) -> tuple[int, int]:
             return tree.mark(("outcomes", _i, *sub))
 
         for d in o.domains:

@@ -206,8 +206,8 @@ def _detail(result: Assessment, console: Console) -> None:
                 data = None
             if data is not None:
                 console.print(forest_table(data, min(console.width, 120)))
-                for line in forest_notes(data):
-                    console.print(Text(line, style="dim"))
+                for note in forest_notes(data):
+                    console.print(Text(note, style="dim"))
         else:
             console.print(Text("No per-study data: no forest plot.", style="dim"))
         for d in oa.domains:

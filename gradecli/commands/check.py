@@ -115,7 +115,7 @@ def check(
         except OutputError as exc:
             click.echo(f"gradecli: {exc}", err=True)
             raise SystemExit(EXIT_INPUT) from None
-    severities = dict(config.severity)
+    severities: dict[str, str] = dict(config.severity)
     results: list[FileResult] = []
     stdin_text = None
     if "-" in files:
@@ -138,10 +138,10 @@ def check(
     try:
         if workers > 1:
             from concurrent.futures import ProcessPoolExecutor
+            from functools import partial
 
-            pool = ProcessPoolExecutor(
-                max_workers=workers, initializer=_init_worker, initargs=(rules, config.rules, severities)
-            )
+            start_worker = partial(_init_worker, rules, config.rules, severities)
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
             try:
                 for result in pool.map(_check_one, on_disk, chunksize=16):
                     results.append(result)

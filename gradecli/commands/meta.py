@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, overload
 import click
 
 from gradecli.problems import InputError
-from gradecli.report.numbers import fixed
+from gradecli.formatting import fixed
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -160,7 +160,7 @@ def _print_table(result: PooledResult, name: str) -> None:
     ratio = result.is_ratio
 
     def show(x: float | None) -> str:
-        """Never 'inf' or 'nan'; powers of ten from a million on (gradecli.report.numbers)."""
+        """Never 'inf' or 'nan'; powers of ten from a million on (gradecli.formatting)."""
         if x is None or not math.isfinite(x):
             return "-"
         if ratio:

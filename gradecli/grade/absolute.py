@@ -15,39 +15,11 @@ small, 0.5 moderate, 0.8 large — context-free, as the Handbook warns).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
+from gradecli.grade.assessment import AbsoluteEffect, ContinuousEffect
 from gradecli.grade.context import OutcomeContext
 from gradecli.grade.scale import risk_with_intervention
 from gradecli.model.evidence import ContinuousRow
 from gradecli.model.vocab import Measure
-
-
-class AbsoluteEffect(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
-
-    label: str | None = None
-    source: str | None = None
-    per: int = 1000
-    comparator: float
-    intervention: float | None
-    intervention_lb: float | None
-    intervention_ub: float | None
-    difference: float | None
-    difference_lb: float | None
-    difference_ub: float | None
-
-
-class ContinuousEffect(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
-
-    comparator_mean: float | None = None
-    comparator_source: str | None = None
-    measure: str
-    difference: float | None
-    difference_lb: float | None
-    difference_ub: float | None
-    smd_size: str | None = None
 
 
 def _risk(measure: Measure, value: float | None, acr: float) -> float | None:
@@ -71,7 +43,7 @@ def absolute_effects(ctx: OutcomeContext) -> list[AbsoluteEffect]:
     e = ctx.effect
     out = []
     for acr, label, source in risks:
-        risk = {"est": None, "lo": None, "hi": None}
+        risk: dict[str, float | None] = {"est": None, "lo": None, "hi": None}
         if e is not None:
             risk = {k: _risk(ctx.measure, v, acr) for k, v in (("est", e.estimate), ("lo", e.lo), ("hi", e.hi))}
         scaled = {k: None if v is None else v * per for k, v in risk.items()}

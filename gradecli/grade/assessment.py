@@ -12,7 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gradecli.grade.absolute import AbsoluteEffect, ContinuousEffect
 from gradecli.model.vocab import Certainty, Rating
 
 SCHEMA_VERSION = "1.1"
@@ -45,6 +44,33 @@ class _Out(BaseModel):
     table; the engine turns non-finite statistics into None plus a not-estimable reason first."""
 
     model_config = ConfigDict(frozen=True, defer_build=True, extra="forbid", allow_inf_nan=False)
+
+
+class AbsoluteEffect(_Out):
+    """The absolute effect at one assumed comparator risk (per ``per`` people; GRADEpro formulas)."""
+
+    label: str | None = None
+    source: str | None = None
+    per: int = 1000
+    comparator: float
+    intervention: float | None
+    intervention_lb: float | None
+    intervention_ub: float | None
+    difference: float | None
+    difference_lb: float | None
+    difference_ub: float | None
+
+
+class ContinuousEffect(_Out):
+    """A continuous outcome's comparator mean and mean difference (or SMD with its size)."""
+
+    comparator_mean: float | None = None
+    comparator_source: str | None = None
+    measure: str
+    difference: float | None
+    difference_lb: float | None
+    difference_ub: float | None
+    smd_size: str | None = None
 
 
 class Proposal(_Out):

@@ -120,6 +120,8 @@ def effective_analysis(evidence: Evidence, outcome: Outcome, measure: Measure) -
 
 
 def describe_analysis(a: Analysis) -> str:
+    """e.g. 'random effects, REML' for an analysis from :func:`effective_analysis` (model and method set)."""
+    assert a.model is not None and a.method is not None, "an effective analysis has its model and method"
     if a.model is Model.fixed:
         name = {Method.IV: "inverse variance", Method.MH: "Mantel–Haenszel", Method.PETO: "Peto"}[a.method]
         return f"fixed effect, {name}"
@@ -205,6 +207,9 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
         return
     # the per-study estimates are the ones the pooling used (its measure and continuity correction)
     _rows_from_effects(ctx, pooled.effects)
+    est: float | None
+    lo: float | None
+    hi: float | None
     est, lo, hi = pooled.estimate, pooled.ci_lb, pooled.ci_ub
     if ctx.is_ratio:
         est, lo, hi = _exp(est), _exp(lo), _exp(hi)
@@ -248,6 +253,7 @@ def _stats_analysis(ctx: OutcomeContext, egger: bool = True) -> StatsAnalysis:
 
     a = ctx.analysis
     measure = ctx.measure.value
+    assert a.model is not None and a.method is not None, "an effective analysis has its model and method"
     if a.method is Method.PETO and ctx.measure is Measure.OR:
         measure = "PETO_OR"
     return StatsAnalysis(

@@ -157,7 +157,8 @@ def _upgrades(
     # cannot be claimed for a domain nobody assessed
     unknown = [d.domain for d in domains if d.status == "not_assessed" and d.domain in {"risk_of_bias", "imprecision"}]
     for name in ("large_effect", "dose_response", "residual_confounding"):
-        proposed, facts, rule = 0, [], None
+        proposed, rule = 0, None
+        facts: list[str] = []
         if name == "large_effect" and start is Certainty.low:
             proposed, facts = upgrade_rules.large_effect(ctx, rules)
             rule = "UP-LARGE"
@@ -266,8 +267,9 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     points = sum(d.levels for d in domains)
     ups = _upgrades(ctx, rules, start, points, domains)
     up = sum(u.levels for u in ups)
-    computed = _convert(rules, start, points, up)
-    final, final_reason = computed, None
+    computed: Certainty | None = _convert(rules, start, points, up)
+    final: Certainty | None = computed
+    final_reason: str | None = None
     footnotes = [d.footnote for d in domains if d.footnote] + [u.footnote for u in ups if u.footnote]
     if ctx.effect is None or ctx.effect.estimate is None:
         computed = final = None  # nothing to rate: the table says why (not estimable / not reported)

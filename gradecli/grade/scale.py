@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from gradecli.grade.context import EffectView, OutcomeContext
 from gradecli.grade.ruleset import RuleSet
 from gradecli.model.vocab import Benefit, Measure
-from gradecli.report.numbers import BIG, fixed, power_of_ten
+from gradecli.formatting import BIG, fixed, power_of_ten
 
 
 def risk_with_intervention(measure: Measure, value: float, acr: float) -> float:

@@ -171,12 +171,11 @@ def forest_data(outcome: OutcomeAssessment, studies: Sequence[StudyRecord]) -> F
     records = [by_id.get(r.study) for r in rows_in]
     tools = {r.risk_of_bias_tool for r in rows_in if r.risk_of_bias_tool is not None}
     tool = next(iter(tools)) if len(tools) == 1 else None
-    domain_keys: list[str] = []
-    if tool is not None:
-        present = {d for s in records if s and s.risk_of_bias for d in s.risk_of_bias.domains}
-        domain_keys = [d for d in DOMAIN_LABELS[tool] if d in present]
-    rob_columns = tuple(DOMAIN_LABELS[tool][d][0] for d in domain_keys) + (("Overall",) if tools else ())
-    rob_names = tuple(DOMAIN_LABELS[tool][d][1] for d in domain_keys) + (("Overall",) if tools else ())
+    labels = DOMAIN_LABELS.get(tool, {}) if tool is not None else {}
+    present = {d for s in records if s and s.risk_of_bias for d in s.risk_of_bias.domains}
+    domain_keys = [d for d in labels if d in present]
+    rob_columns = tuple(labels[d][0] for d in domain_keys) + (("Overall",) if tools else ())
+    rob_names = tuple(labels[d][1] for d in domain_keys) + (("Overall",) if tools else ())
     rows: list[ForestRow] = []
     for row, study, col in zip(rows_in, records, cols, strict=True):
         rob: list[str | None] = []
@@ -227,7 +226,7 @@ def forest_data(outcome: OutcomeAssessment, studies: Sequence[StudyRecord]) -> F
 
 
 def format_number(x: float | None, ratio: bool) -> str:
-    from gradecli.report.numbers import BIG, power_of_ten
+    from gradecli.formatting import BIG, power_of_ten
 
     if x is None or not math.isfinite(x):
         return "–"

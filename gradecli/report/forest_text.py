@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from gradecli.report.numbers import BIG, power_of_ten
+from gradecli.formatting import BIG, power_of_ten
 
 if TYPE_CHECKING:
     from rich.table import Table

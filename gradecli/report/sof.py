@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
-from gradecli.report.numbers import fmt, fmt_ratio, higher_lower, more_fewer, per
+from gradecli.formatting import fmt, fmt_ratio, higher_lower, more_fewer, per
 from gradecli.report.text import LABELS, SYMBOLS
 
 RATIO = {"RR", "OR", "PETO_OR", "HR"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from gradecli.grade.context import OutcomeContext
 from gradecli.grade.ruleset import RuleSet
-from gradecli.report.numbers import fixed
+from gradecli.formatting import fixed
 
 RULES = {
     "UP-LARGE": "the whole CI of a ratio lies beyond the large-effect threshold",
