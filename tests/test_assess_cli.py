@@ -72,7 +72,7 @@ def test_rules_list_and_show() -> None:
     show = run_cli("rules", "show", "IMP-OIS")
     assert show.returncode == 0 and "optimal information size" in show.stdout
     ruleset = run_cli("rules", "show", "pollock-2016")
-    assert json.loads(ruleset.stdout)["imprecision"]["method"] == "participant_bands"
+    assert json.loads(ruleset.stdout)["rules"]["IMP-BANDS"]["enabled"] is True
     unknown = run_cli("rules", "show", "IMP-CROS")
     assert unknown.returncode == 2 and "did you mean IMP-CROSS" in unknown.stderr
 

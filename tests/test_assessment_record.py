@@ -5,7 +5,7 @@ the ratings, checked against independent computations — never against the engi
   fit done here with numpy (y = b0 + b1·sei, weights 1/(vᵢ + τ²) at the τ² the test reports), and
   its p against metafor's ``regtest`` (tests/fixtures/metafor/bcg-rr-reml.json, with its R call);
 * the direction the publication-bias rule states comes from the sign of that same slope;
-* ``publication_bias.min_studies`` reaches the test (it used to be hard-coded at 10), with the
+* ``PUB-EGGER.min_studies`` reaches the test (it used to be hard-coded at 10), with the
   floor of 3 (a residual degree of freedom);
 * ``diff`` reports rating up and every change of a domain's status, read from two Assessments.
 """

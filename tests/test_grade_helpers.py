@@ -75,6 +75,36 @@ def assess_one(outcome_dict, studies=None, rules: Any = "default") -> OutcomeAss
     return gradecli.assess(ev, rules=rules).outcomes[0]
 
 
+def rule_context(outcome_dict, studies=None, rules: Any = "default"):
+    """What a rule's ``judge`` reads for one outcome: (context, judging scale, rule set), built as the
+    engine builds them (tests/test_rules_*.py call the rules directly with these)."""
+    from gradecli.grade.context import build_context
+    from gradecli.grade.ruleset import RuleSet, load_ruleset
+    from gradecli.grade.scale import judging_scale
+
+    if studies is None:
+        studies = [
+            {"id": sid, "design": "rct"} for sid in dict.fromkeys(r["study"] for r in outcome_dict.get("data") or [])
+        ]
+    ev = make_evidence(outcome_dict, studies)
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules)
+    egger = ruleset.settings("PUB-EGGER")
+    ctx = build_context(ev, ev.outcomes[0], egger=egger.enabled, egger_min_k=egger.min_studies)
+    return ctx, judging_scale(ctx, ruleset), ruleset
+
+
+def with_rules(base: str = "default", **by_code: dict[str, Any]):
+    """A rule set extending a shipped one, with some rules' settings changed (by code, "-" as "_")."""
+    from gradecli.grade.ruleset import load_ruleset
+
+    parent = load_ruleset(base).model_dump(mode="json")
+    for code, values in by_code.items():
+        parent["rules"][code.replace("_", "-")].update(values)
+    from gradecli.grade.ruleset import RuleSet
+
+    return RuleSet.model_validate({**parent, "name": "test"})
+
+
 def dom(oa: OutcomeAssessment, name: str) -> DomainAssessment:
     return next(d for d in oa.domains if d.domain == name)
 

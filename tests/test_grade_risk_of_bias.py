@@ -13,7 +13,7 @@ import math
 import pytest
 from test_grade_helpers import FIXED, assess_one, dom, fixed_pool, generic_rows, outcome, rct, summary_outcome
 
-from gradecli.grade.ruleset import RiskOfBiasRules, RuleSet
+from gradecli.grade.ruleset import RuleSet
 
 
 def body(weights: dict[str, float], judgments: dict[str, str | None], **kw):
@@ -100,7 +100,9 @@ def test_missing_judgment_counts_as_high_and_is_flagged():
 
 
 def test_missing_judgment_assume_low_under_a_custom_rule_set():
-    rules = RuleSet(name="lenient", risk_of_bias=RiskOfBiasRules(missing_study_judgment="assume_low"))
+    rules = RuleSet.model_validate(
+        {"name": "lenient", "rules": {"ROB-WEIGHT": {"missing_study_judgment": "assume_low"}}}
+    )
     d = rob({"A": 40, "B": 60}, {"A": "low", "B": None}, rules=rules)
     assert d.rating.value == "not_serious"
     assert any("counted as low" in f for f in d.proposal.facts)

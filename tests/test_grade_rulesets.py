@@ -15,6 +15,7 @@ import pytest
 from test_grade_helpers import FIXED, assess_one, dom, generic_rows, make_evidence, outcome, q_i2, summary_outcome
 
 import gradecli
+from conftest import ROOT
 from gradecli.grade.ruleset import available
 from gradecli.problems import InputError
 
@@ -138,24 +139,28 @@ def test_shipped_rule_sets_load_by_name():
 def test_strict_extends_default():
     strict, default = gradecli.load_rules("strict"), gradecli.load_rules("default")
     assert strict.extends == "default"
-    assert strict.imprecision.relative_single_crossing == "serious"
-    assert strict.imprecision.sparse_participants == 200
-    assert strict.inconsistency.i2_serious == 40
-    # untouched keys of a touched section come from the parent
-    assert strict.imprecision.ois_rrr == default.imprecision.ois_rrr
-    assert strict.inconsistency.i2_very_serious == default.inconsistency.i2_very_serious
-    assert strict.risk_of_bias == default.risk_of_bias
+    assert strict.settings("IMP-RELATIVE").relative_single_crossing == "serious"
+    assert strict.settings("IMP-SPARSE").sparse_participants == 200
+    assert strict.settings("INC-I2").i2_serious == 40
+    # untouched keys of a touched rule come from the parent
+    assert strict.settings("IMP-OIS").ois_rrr == default.settings("IMP-OIS").ois_rrr
+    assert strict.settings("INC-I2").i2_very_serious == default.settings("INC-I2").i2_very_serious
+    assert strict.settings("ROB-WEIGHT") == default.settings("ROB-WEIGHT")
+    assert strict.scale == default.scale
 
 
 def test_user_preset_extending_default(tmp_path):
     path = tmp_path / "mine.yaml"
-    path.write_text("name: mine\nextends: default\nimprecision:\n  sparse_participants: 150\n", encoding="utf-8")
+    path.write_text(
+        "name: mine\nextends: default\nrules:\n  IMP-SPARSE: {sparse_participants: 150}\n", encoding="utf-8"
+    )
     mine = gradecli.load_rules(str(path))
     default = gradecli.load_rules("default")
     assert mine.name == "mine" and mine.extends == "default"
-    assert mine.imprecision.sparse_participants == 150
-    assert mine.imprecision.relative_threshold == default.imprecision.relative_threshold
-    assert mine.risk_of_bias == default.risk_of_bias and mine.inconsistency == default.inconsistency
+    assert mine.settings("IMP-SPARSE").sparse_participants == 150
+    assert mine.scale.relative_threshold == default.scale.relative_threshold
+    assert mine.settings("ROB-WEIGHT") == default.settings("ROB-WEIGHT")
+    assert mine.settings("INC-I2") == default.settings("INC-I2")
     out = summary_outcome(0.9, (0.85, 0.95), participants=120, studies=2)
     assert dom(assess_one(out, None, mine), "imprecision").rating.value == "serious"
     assert dom(assess_one(out, None, "default"), "imprecision").rating.value == "not_serious"
@@ -164,40 +169,185 @@ def test_user_preset_extending_default(tmp_path):
 
 
 def test_preset_extending_a_preset_by_relative_path(tmp_path):
-    (tmp_path / "base.yaml").write_text("name: base\nextends: strict\nimprecision: {ois_rrr: 0.3}\n")
-    (tmp_path / "child.yaml").write_text("name: child\nextends: base.yaml\ninconsistency: {i2_serious: 60}\n")
+    (tmp_path / "base.yaml").write_text("name: base\nextends: strict\nrules: {IMP-OIS: {ois_rrr: 0.3}}\n")
+    (tmp_path / "child.yaml").write_text("name: child\nextends: base.yaml\nrules:\n  INC-I2: {i2_serious: 60}\n")
     child = gradecli.load_rules(str(tmp_path / "child.yaml"))
-    assert child.inconsistency.i2_serious == 60  # child
-    assert child.imprecision.ois_rrr == 0.3  # base
-    assert child.imprecision.sparse_participants == 200  # strict
-    assert child.inconsistency.q_p_serious == 0.10  # default
+    assert child.settings("INC-I2").i2_serious == 60  # child
+    assert child.settings("IMP-OIS").ois_rrr == 0.3  # base
+    assert child.settings("IMP-OIS").ois_alpha == 0.05  # default, key by key within the rule
+    assert child.settings("IMP-SPARSE").sparse_participants == 200  # strict
+    assert child.settings("INC-I2").q_p_serious == 0.10  # default
 
 
-def test_unknown_key_is_an_error_at_its_line(tmp_path):
+def test_scale_and_certainty_merge_key_by_key(tmp_path):
+    (tmp_path / "mine.yaml").write_text("name: mine\nextends: default\nscale: {smd_threshold: 0.3}\n")
+    mine = gradecli.load_rules(str(tmp_path / "mine.yaml"))
+    assert mine.scale.smd_threshold == 0.3 and mine.scale.relative_threshold == 1.25
+
+
+def test_unknown_setting_is_an_error_at_its_line(tmp_path):
     path = tmp_path / "typo.yaml"
-    path.write_text("name: typo\nextends: default\n\nimprecision:\n  sparse_participant: 150\n")
+    path.write_text("name: typo\nextends: default\nrules:\n  IMP-SPARSE:\n    sparse_participant: 150\n")
     with pytest.raises(InputError) as exc:
         gradecli.load_rules(str(path))
     problem = exc.value.problems[0]
     assert problem.file == str(path) and problem.line == 5
     assert f"{path}:5:" in str(exc.value)
+    assert "did you mean 'sparse_participants'" in str(exc.value)
+    assert len(exc.value.problems) == 1
 
 
-def test_unknown_section_is_an_error_at_its_line(tmp_path):
+def test_unknown_rule_code_is_an_error_at_its_line(tmp_path):
     path = tmp_path / "typo.yaml"
-    path.write_text("name: typo\nimprecison:\n  sparse_participants: 150\n")
+    path.write_text("name: typo\nrules:\n  IMP-SPARSE: {sparse_participants: 150}\n  IMP-CROS: {enabled: false}\n")
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(path))
+    (problem,) = exc.value.problems
+    assert problem.line == 4 and problem.path == "rules.IMP-CROS"
+    assert "unknown rule code 'IMP-CROS' (did you mean 'IMP-CROSS'?)" in problem.message
+
+
+def test_unknown_top_level_key_is_an_error_at_its_line(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("name: typo\nrulez:\n  IMP-SPARSE: {sparse_participants: 150}\n")
     with pytest.raises(InputError) as exc:
         gradecli.load_rules(str(path))
     assert exc.value.problems[0].line == 2
 
 
+def test_a_domain_result_cannot_be_configured(tmp_path):
+    path = tmp_path / "none.yaml"
+    path.write_text("name: none\nrules:\n  ROB-NONE: {enabled: false}\n")
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(path))
+    (problem,) = exc.value.problems
+    assert problem.line == 3
+    assert "ROB-NONE is a result of the risk of bias domain" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "new"),
+    [
+        ("imprecision", "sparse_participants", "150", "rules: {IMP-SPARSE: {sparse_participants: 150}}"),
+        ("imprecision", "relative_threshold", "1.3", "scale: {relative_threshold: 1.3}"),
+        ("imprecision", "method", "participant_bands", "rules: {IMP-BANDS: {enabled: true}}"),
+        ("inconsistency", "require_straddle", "false", "rules: {INC-STRADDLE: {enabled: false}}"),
+        ("publication_bias", "min_studies", "1000000", "rules: {PUB-EGGER: {min_studies: 1000000}}"),
+        (
+            "risk_of_bias",
+            "missing_study_judgment",
+            "assume_low",
+            "rules: {ROB-WEIGHT: {missing_study_judgment: assume_low}}",
+        ),
+        ("upgrades", "large_ratio", "3", "rules: {UP-LARGE: {large_ratio: 3}}"),
+    ],
+)
+def test_the_old_sectioned_format_gets_one_line_saying_how_to_write_it(tmp_path, section, key, value, new):
+    path = tmp_path / "old.yaml"
+    path.write_text(
+        f"name: old\nextends: default\n{section}:\n  {key}: {value}\n"
+        "certainty: {conversion: subtract}\nupgrade: {x: 1}\n"
+    )
+    with pytest.raises(InputError) as exc:
+        gradecli.load_rules(str(path))
+    (problem,) = exc.value.problems
+    assert problem.line == 3 and problem.path == section
+    assert "the rule-set format changed" in problem.message and f"write `{new}`" in problem.message
+    assert "\n" not in str(exc.value)
+
+
 def test_bad_value_in_a_parent_points_at_the_parent(tmp_path):
-    (tmp_path / "parent.yaml").write_text("name: parent\nrisk_of_bias:\n  serious_if_low_share_below: 1.5\n")
+    (tmp_path / "parent.yaml").write_text("name: parent\nrules:\n  ROB-WEIGHT:\n    serious_if_low_share_below: 1.5\n")
     (tmp_path / "child.yaml").write_text("name: child\nextends: parent.yaml\n")
     with pytest.raises(InputError) as exc:
         gradecli.load_rules(str(tmp_path / "child.yaml"))
     p = exc.value.problems[0]
-    assert p.file.endswith("parent.yaml") and p.line == 3
+    assert p.file.endswith("parent.yaml") and p.line == 4
+
+
+# --- switching rules off --------------------------------------------------------------------------
+
+
+def test_typed_access_and_enabled():
+    from gradecli.grade.rules.pub_egger import PubEgger, PubEggerSettings
+
+    default, pollock = gradecli.load_rules("default"), gradecli.load_rules("pollock-2016")
+    assert isinstance(default.settings(PubEgger), PubEggerSettings)
+    assert default.settings(PubEgger) is default.settings("PUB-EGGER")
+    assert default.enabled("PUB-EGGER") and not pollock.enabled(PubEgger)
+    assert not pollock.enabled("UP-LARGE") and not pollock.enabled("INC-STRADDLE")
+    assert pollock.enabled("IMP-BANDS") and not default.enabled("IMP-BANDS")
+    assert pollock.enabled("ROB-NONE") and pollock.enabled("INC-NONE")  # results of a domain always "run"
+    with pytest.raises(KeyError):
+        default.settings("NO-SUCH-RULE")
+
+
+def test_pollock_switches_off_egger_instead_of_an_impossible_threshold():
+    out, studies = pollock_body()
+    d = dom(assess_one(out, studies, "pollock-2016"), "publication_bias")
+    assert d.rating is None and d.status == "not_assessed"
+    assert d.proposal.rule == "PUB-EGGER" and d.proposal.threshold is None
+    assert "the rule set pollock-2016 switches off PUB-EGGER" in d.proposal.explanation
+    assert "1000000" not in d.proposal.model_dump_json()
+    text = (ROOT / "rules" / "pollock-2016.yaml").read_text(encoding="utf-8")
+    assert "1000000" not in text
+
+
+def test_pollock_switches_off_large_effect():
+    out = summary_outcome(0.1, (0.05, 0.18), participants=400, studies=3)
+    studies = [{"id": "N1", "design": "nrsi"}]
+    default = assess_one(out, studies, "default")
+    pollock = assess_one(out, studies, "pollock-2016")
+    up = {u.domain: u for u in default.upgrades}["large_effect"]
+    assert up.proposed_levels == 2
+    up = {u.domain: u for u in pollock.upgrades}["large_effect"]
+    assert up.proposed_levels == 0 and up.levels == 0
+    assert up.facts == [
+        "UP-LARGE is switched off by the rule set pollock-2016: no rating up for a large effect is proposed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "domain", "out"),
+    [
+        ("ROB-WEIGHT", "risk_of_bias", None),
+        ("INC-I2", "inconsistency", None),
+        ("IMP-CROSS", "imprecision", None),
+        ("IMP-RELATIVE", "imprecision", summary_outcome(1.0, (0.6, 1.6), participants=400, studies=3)),
+        ("PUB-EGGER", "publication_bias", None),
+    ],
+)
+def test_a_switched_off_rule_leaves_its_domain_not_assessed_naming_the_rule_set(tmp_path, code, domain, out):
+    (tmp_path / "base.yaml").write_text(f"name: base\nextends: default\nrules:\n  {code}: {{enabled: false}}\n")
+    (tmp_path / "child.yaml").write_text("name: child\nextends: base.yaml\n")
+    if out is None:
+        out, studies = pollock_body()
+        if code == "IMP-CROSS":
+            out = {**out, "thresholds": {"mid": 0.1}, "type": "generic", "measure": "GENERIC"}
+    else:
+        studies = None
+    for name, by in (("base", "base"), ("child", "base (extended by child)")):
+        rules = gradecli.load_rules(str(tmp_path / f"{name}.yaml"))
+        assert not rules.enabled(code) and rules.disabled_by(code) == by
+        d = dom(assess_one(out, studies, rules), domain)
+        assert d.rating is None and d.status == "not_assessed", d.proposal
+        assert d.proposal.rule == code and d.proposal.threshold is None
+        assert d.proposal.explanation.startswith(f"the rule set {by} switches off {code}")
+        assert d.proposal.facts == [f"{code} is switched off by the rule set {by}"]
+    # a child can switch it back on; then the parent is no longer named
+    (tmp_path / "on.yaml").write_text(f"name: on\nextends: base.yaml\nrules:\n  {code}: {{enabled: true}}\n")
+    on = gradecli.load_rules(str(tmp_path / "on.yaml"))
+    assert on.enabled(code)
+    assert "switches off" not in (dom(assess_one(out, studies, on), domain).proposal.explanation or "")
+
+
+def test_switching_off_a_check_skips_it(tmp_path):
+    # IMP-SPARSE and IMP-OIS add to the CI rules: switched off, they are skipped
+    (tmp_path / "mine.yaml").write_text("name: mine\nextends: default\nrules: {IMP-SPARSE: {enabled: false}}\n")
+    out = summary_outcome(0.9, (0.85, 0.95), participants=50, studies=2)
+    assert dom(assess_one(out, None, "default"), "imprecision").proposal.rule == "IMP-SPARSE"
+    d = dom(assess_one(out, None, str(tmp_path / "mine.yaml")), "imprecision")
+    assert d.proposal.rule == "IMP-CROSS" and d.rating.value == "not_serious"
 
 
 def test_extends_loop_is_an_error(tmp_path):

@@ -205,7 +205,7 @@ def test_optimal_information_size_formula_unchanged_for_ordinary_risks() -> None
 
     rules = load_ruleset("default")
     ev = load_evidence(str(Path(__file__).parent.parent / "examples" / "bcg-vaccine-tuberculosis.yaml"))
-    r = rules.imprecision
+    r = rules.settings("IMP-OIS")
     z = Fraction(NormalDist().inv_cdf(1 - r.ois_alpha / 2) + NormalDist().inv_cdf(r.ois_power))
     for p0 in (0.5, 0.2, 0.05, 0.01, 0.001, 1e-6):
         ctx = OutcomeContext(ev, ev.outcomes[0], ev.outcomes[0].effective_measure, None, control_risk=p0)  # type: ignore[arg-type]

@@ -14,8 +14,8 @@ from conftest import ROOT, run_cli
 
 pytest.importorskip("matplotlib")
 
-from gradecli.io.evidence import load_evidence
 from gradecli.grade.engine import assess
+from gradecli.io.evidence import load_evidence
 from gradecli.plots.data import forest_data, rob_data, summary_shares
 from gradecli.plots.forest import forest_figure
 from gradecli.plots.output import figure_bytes

@@ -40,7 +40,8 @@ def bcg(tmp_path: Path, rules: str | None, recorded: str | None = None) -> Path:
     if rules is not None:
         text = text.replace("defaults:\n", f"defaults:\n  rules: {rules}\n", 1)
     if recorded is not None:
-        text = text.replace("    importance: critical\n", f"    importance: critical\n    recorded_certainty: {recorded}\n", 1)
+        critical = "    importance: critical\n"
+        text = text.replace(critical, f"{critical}    recorded_certainty: {recorded}\n", 1)
     path = tmp_path / "review.yaml"
     path.write_text(text, encoding="utf-8")
     (tmp_path / ".git").mkdir(exist_ok=True)  # the repository root: .gradecli.yaml is looked up to here
@@ -49,7 +50,7 @@ def bcg(tmp_path: Path, rules: str | None, recorded: str | None = None) -> Path:
 
 def test_precedence() -> None:
     class Ev:  # the one attribute choose_rules reads
-        class defaults:  # noqa: N801
+        class defaults:
             rules = "from-file"
 
     assert choose_rules("cli", Ev(), "config") == RuleChoice("cli", "command line")  # type: ignore[arg-type]

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, overload
 
 import click
 
-from gradecli.problems import InputError
 from gradecli.formatting import fixed
+from gradecli.problems import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -1,4 +1,5 @@
-"""Absolute effects for the Summary-of-Findings table (rulebook R10.3–R10.5, GRADEpro formulas).
+"""Absolute effects for the Summary-of-Findings table (Cochrane Handbook v6.5
+§14.1.5; the formulas GRADEpro uses).
 
 Dichotomous and time-to-event outcomes: for each assumed comparator risk (ACR) — from the file,
 else the median control-group risk of the studies (Cochrane Handbook 11.5.5) — the risk with the

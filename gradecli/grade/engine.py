@@ -1,9 +1,10 @@
 """The GRADE engine: for each outcome, propose a rating for every domain, apply the reviewer's
 judgments, derive the certainty, and write a footnote for every change of level.
 
-Certainty (rulebook R1.3, R2.1–R2.3): start High for randomised trials (and for non-randomised
+Certainty (GRADE guidelines 3, Balshem H et al., J Clin Epidemiol 2011;64:401–406; GRADE guidelines 9,
+Guyatt GH et al., J Clin Epidemiol 2011;64:1311–1316): start High for randomised trials (and for non-randomised
 studies assessed with ROBINS-I), Low for other non-randomised evidence; subtract the levels rated
-down; add the levels rated up (only when nothing was rated down, R2.2); clamp to [very low, high].
+down; add the levels rated up (only when nothing was rated down, GRADE 9); clamp to [very low, high].
 A rule set may convert downgrade points with a table instead (published algorithms do). The
 reviewer may set the final level with a reason (GRADE 11: the final rating may depart from the sum).
 """
@@ -152,27 +153,27 @@ def _upgrades(
     ctx: OutcomeContext, rules: RuleSet, start: Certainty, points: int, domains: list[DomainAssessment]
 ) -> list[UpgradeAssessment]:
     out = []
-    allowed = points == 0 or not rules.upgrades.only_without_downgrades
+    allowed = points == 0 or not rules.settings("UP-LARGE").only_without_downgrades
     # no automatic rating up while risk of bias or imprecision is unknown: "no reason to rate down"
     # cannot be claimed for a domain nobody assessed
     unknown = [d.domain for d in domains if d.status == "not_assessed" and d.domain in {"risk_of_bias", "imprecision"}]
     for name in ("large_effect", "dose_response", "residual_confounding"):
         proposed, rule = 0, None
         facts: list[str] = []
+        switched_off = False
         if name == "large_effect" and start is Certainty.low:
             proposed, facts = upgrade_rules.large_effect(ctx, rules)
             rule = "UP-LARGE"
+            switched_off = not rules.enabled("UP-LARGE")
         judged = getattr(ctx.outcome.judgements, name)
         if judged is not None:
-            levels, status, reason = (
-                judged.levels,
-                ("confirmed" if judged.levels == proposed else "overridden"),
-                judged.reason,
-            )
+            agreed = "confirmed" if judged.levels == proposed else "overridden"
+            levels, status, reason = judged.levels, "judged" if switched_off else agreed, judged.reason
         else:
-            levels, status, reason = proposed, "proposed" if rule else "not_assessed", None
+            levels, reason = proposed, None
+            status = "proposed" if rule and not switched_off else "not_assessed"
         if not allowed and levels and judged is None:
-            facts = [*facts, "not applied: the evidence was rated down (rulebook R2.2)"]
+            facts = [*facts, "not applied: the evidence was rated down (GRADE 9: rate up only without a reason to rate down)"]
             levels = 0
         elif unknown and levels and judged is None:
             facts = [*facts, f"not applied: {', '.join(DOMAIN_NAMES[d] for d in unknown)} not assessed"]
@@ -260,7 +261,9 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     }
     if outcome.form == "none":
         return OutcomeAssessment(**base)
-    ctx = build_context(evidence, outcome, egger_min_k=rules.publication_bias.min_studies)
+    ctx = build_context(
+        evidence, outcome, egger=rules.enabled("PUB-EGGER"), egger_min_k=rules.settings("PUB-EGGER").min_studies
+    )
     scale = judging_scale(ctx, rules)
     start, start_reason = start_level(ctx)
     domains = [_domain(ctx, name, rules, scale) for name in DOMAINS]

@@ -5,33 +5,36 @@ zone, or the null when the target is "any effect". Which scale:
 
 * **absolute** — dichotomous (or time-to-event) outcomes with an assumed comparator risk and an
   absolute threshold (``thresholds.mid`` per ``per`` people): the risk difference per 1000, from the
-  relative effect and the assumed risk by the rulebook's R10.4 formulas (GRADEpro);
+  relative effect and the assumed risk by GRADEpro's formulas (Cochrane Handbook v6.5 §14.1.5);
 * **relative** — ratio measures otherwise: log ratio against ±log(threshold), the threshold being
-  ``thresholds.relative`` (symmetric: 1/r and r) or the rule set's ``relative_threshold_low`` and
-  ``relative_threshold`` (GRADE 6's rough guide: 0.75 and 1.25);
+  ``thresholds.relative`` (symmetric: 1/r and r) or the rule set's ``scale.relative_threshold_low``
+  and ``scale.relative_threshold`` (GRADE 6's rough guide: 0.75 and 1.25);
 * **difference** — MD, SMD, RD and generic estimates against ``thresholds.mid`` (SMD falls back to
-  the rule set's ``smd_threshold``); with no threshold, only the null (or nothing) is a boundary.
+  the rule set's ``scale.smd_threshold``); with no threshold, only the null (or nothing) is a boundary.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gradecli.grade.context import EffectView, OutcomeContext
-from gradecli.grade.ruleset import RuleSet
-from gradecli.model.vocab import Benefit, Measure
 from gradecli.formatting import BIG, fixed, power_of_ten
+from gradecli.grade.context import EffectView, OutcomeContext
+from gradecli.model.vocab import Benefit, Measure
+
+if TYPE_CHECKING:  # the rule set imports the rules, which import this module
+    from gradecli.grade.ruleset import RuleSet
 
 
 def risk_with_intervention(measure: Measure, value: float, acr: float) -> float:
-    """Corresponding risk from a relative effect and the assumed comparator risk (R10.4)."""
+    """Corresponding risk from a relative effect and the assumed comparator risk (GRADEpro; Cochrane Handbook §14.1.5)."""
     if measure in (Measure.RR,):
         return acr * value
     if measure in (Measure.OR, Measure.PETO_OR):
         return value * acr / (1 - acr + value * acr)
     if measure is Measure.HR:
-        return 1 - (1 - acr) ** value
+        return float(1 - (1 - acr) ** value)  # float ** float is typed Any
     if measure is Measure.RD:
         return acr + value
     raise ValueError(f"no absolute effect for {measure.value}")
@@ -97,18 +100,14 @@ def judging_scale(ctx: OutcomeContext, rules: RuleSet) -> Scale | None:
         return Scale("absolute", tuple(bounds), f"per {per:,}", per, ctx.control_risk, note)
     if ratio:
         given = t.relative if t and t.relative else None
-        r = given or rules.imprecision.relative_threshold
-        low = (
-            1 / r
-            if given or rules.imprecision.relative_threshold_low is None
-            else rules.imprecision.relative_threshold_low
-        )
+        r = given or rules.scale.relative_threshold
+        low = 1 / r if given or rules.scale.relative_threshold_low is None else rules.scale.relative_threshold_low
         bounds = sorted({math.log(low), math.log(r), *((0.0,) if any_effect else ())})
         note = f"ratio {low:.2f} or {r:.2f}"
         default = None if given else f"the rule set's relative thresholds ({low:.2f} / {r:.2f}, GRADE 6)"
         return Scale("relative", tuple(bounds), "ratio", per, None, note, default)
     if measure is Measure.SMD and not steps:
-        s = rules.imprecision.smd_threshold
+        s = rules.scale.smd_threshold
         bounds = sorted({-s, s, *((0.0,) if any_effect else ())})
         return Scale(
             "difference", tuple(bounds), "SD", 1, None, f"SMD ±{s:g}", f"the rule set's SMD threshold of {s:g} (KCE)"

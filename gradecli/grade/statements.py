@@ -1,4 +1,5 @@
-"""Plain-language statements (GRADE guidance 26, Santesso et al. 2020; rulebook §11).
+"""Plain-language statements (GRADE guidance 26: Santesso N et al., J Clin Epidemiol 2020;119:126–135,
+doi:10.1016/j.jclinepi.2019.10.014).
 
 A statement combines the certainty with the size of the effect judged against the outcome's
 thresholds (the same ones imprecision uses):
@@ -35,7 +36,7 @@ def statement(ctx: OutcomeContext, scale: Scale | None, certainty: Certainty | N
         return f"The evidence is very uncertain about the effect of {_name(x)} on {y}."
     hedge = HEDGE[certainty]
     point = effect_on_scale(scale, ctx.effect) if scale else None
-    if point is None:
+    if point is None or scale is None:
         value = ctx.effect.estimate
         up = value > 1 if ctx.is_ratio else value > 0
         verb = "increase" if up else "reduce"

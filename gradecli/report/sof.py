@@ -1,12 +1,13 @@
 """Cells of the Summary-of-Findings table, in words, shared by every renderer (Rich, Markdown,
-HTML, CSV). Layout follows the Cochrane / GRADEpro convention (rulebook R10.1)."""
+HTML, CSV). Layout follows the Cochrane / GRADEpro convention (Cochrane Handbook v6.5, chapter 14:
+Schünemann HJ et al., "Completing 'Summary of findings' tables and grading the certainty of the evidence")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
 from gradecli.formatting import fmt, fmt_ratio, higher_lower, more_fewer, per
+from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
 from gradecli.report.text import LABELS, SYMBOLS
 
 RATIO = {"RR", "OR", "PETO_OR", "HR"}

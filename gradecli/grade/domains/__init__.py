@@ -1,5 +1,6 @@
-"""One module per GRADE domain. Each module's docstring is its documentation; ``RULES`` maps each
-stable rule code to a one-line summary; ``propose(ctx, rules, scale)`` returns a Proposal."""
+"""One module per GRADE domain. Each module's docstring says how the domain combines its rules
+(:mod:`gradecli.grade.rules`, one module per rule code); ``propose(ctx, rules, scale)`` returns the
+domain's Proposal."""
 
 from __future__ import annotations
 
@@ -23,9 +24,7 @@ MODULES = {
 
 
 def all_rules() -> dict[str, tuple[str, str]]:
-    """code -> (domain, summary)."""
-    out: dict[str, tuple[str, str]] = {}
-    for domain, module in MODULES.items():
-        for code, summary in module.RULES.items():
-            out[code] = (domain, summary)
-    return out
+    """code -> (domain, summary), in the registry's order."""
+    from gradecli.grade.rules import RULES
+
+    return {r.code: (r.domain, r.summary) for r in RULES}

@@ -1,34 +1,28 @@
 """Rating up (mainly non-randomised evidence with no reason to rate down).
 
-GRADE 9 and Core GRADE 4. UP-LARGE: a large effect — the whole 95% CI of the ratio beyond
-``large_ratio`` (RR > 2 or < 0.5) → +1, beyond ``very_large_ratio`` (RR > 5 or < 0.2) → +2
-(proposed only for ratio measures, only for bodies of evidence that start Low, and — by the rule
-set's ``only_without_downgrades``, rulebook R2.2 — only when nothing was rated down). Dose–response
-gradients and residual confounding are the reviewer's judgment (``judgements.dose_response``,
-``judgements.residual_confounding``).
+UP-LARGE proposes rating up for a large effect; the engine asks it (``large_effect``) for bodies of
+evidence that start Low and applies it only when nothing was rated down (UP-LARGE's
+``only_without_downgrades``). UP-JUDGED: dose–response gradients and residual confounding are the
+reviewer's judgment (``judgements.dose_response``, ``judgements.residual_confounding``).
 """
 
 from __future__ import annotations
 
-from gradecli.grade.context import OutcomeContext
-from gradecli.grade.ruleset import RuleSet
-from gradecli.formatting import fixed
+from typing import TYPE_CHECKING
 
-RULES = {
-    "UP-LARGE": "the whole CI of a ratio lies beyond the large-effect threshold",
-    "UP-JUDGED": "dose–response and residual confounding are the reviewer's judgment",
-}
+from gradecli.grade.rules.up_large import UpLarge
+
+if TYPE_CHECKING:
+    from gradecli.grade.context import OutcomeContext
+    from gradecli.grade.ruleset import RuleSet
+
+__all__ = ["UpLarge", "large_effect"]
 
 
 def large_effect(ctx: OutcomeContext, rules: RuleSet) -> tuple[int, list[str]]:
-    r = rules.upgrades
-    e = ctx.effect
-    if not ctx.is_ratio or e is None or e.lo is None or e.hi is None or e.lo <= 0:
-        return 0, []
-    lo, hi = e.lo, e.hi
-    facts = [f"95% CI {fixed(lo)} to {fixed(hi)}"]
-    if lo > r.very_large_ratio or hi < 1 / r.very_large_ratio:
-        return 2, [*facts, f"beyond {r.very_large_ratio:g} (or {1 / r.very_large_ratio:.2f})"]
-    if lo > r.large_ratio or hi < 1 / r.large_ratio:
-        return 1, [*facts, f"beyond {r.large_ratio:g} (or {1 / r.large_ratio:.2f})"]
-    return 0, facts
+    """Levels up proposed for a large effect (0–2) and the facts behind them."""
+    if not rules.enabled(UpLarge):
+        by = rules.disabled_by(UpLarge)
+        return 0, [f"UP-LARGE is switched off by the rule set {by}: no rating up for a large effect is proposed"]
+    found = UpLarge.judge(ctx, rules.settings(UpLarge))
+    return (found.levels, list(found.facts)) if found is not None else (0, [])
