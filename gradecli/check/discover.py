@@ -36,7 +36,7 @@ def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[l
         if p.is_file():
             files.append(given)
         elif p.is_dir():
-            found = []
+            found: list[str] = []
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(names):
@@ -55,6 +55,5 @@ def discover(paths: tuple[str, ...], config: CheckConfig, base: Path) -> tuple[l
                 files.append(f)
         else:
             missing.append(given)
-    seen: set[str] = set()
-    unique = [f for f in files if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    unique = list(dict.fromkeys(files))  # the first of repeated files, in order
     return unique, missing, outside

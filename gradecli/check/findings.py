@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from gradecli.problems import printable
 
@@ -77,5 +77,6 @@ def make(
     severity = (severities or {}).get(code, CODES[code][0])
     if severity == "off":
         return None
-    # a message quotes ids and keys from the file: one finding stays one line (and valid XML in JUnit)
-    return Finding(file, line, col, code, severity, printable(message), outcome)  # type: ignore[arg-type]
+    # a message quotes ids and keys from the file: one finding stays one line (and valid XML in JUnit).
+    # The cast: a configured severity was checked to be error | warning | info | off (CheckConfig).
+    return Finding(file, line, col, code, cast(Severity, severity), printable(message), outcome)

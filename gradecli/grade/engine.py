@@ -173,7 +173,7 @@ def _upgrades(
             levels, reason = proposed, None
             status = "proposed" if rule and not switched_off else "not_assessed"
         if not allowed and levels and judged is None:
-            facts = [*facts, "not applied: the evidence was rated down (GRADE 9: rate up only without a reason to rate down)"]
+            facts = [*facts, "not applied: the evidence was rated down (GRADE 9: rate up only without downgrades)"]
             levels = 0
         elif unknown and levels and judged is None:
             facts = [*facts, f"not applied: {', '.join(DOMAIN_NAMES[d] for d in unknown)} not assessed"]
@@ -222,7 +222,8 @@ def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None
     low = [s for s, c in cats.items() if c == "low"]
     if not low or len(low) == len(cats):
         return None
-    rows = [r for r in ctx.outcome.data or [] if r.study in low]
+    low_ids = set(low)
+    rows = [r for r in ctx.outcome.data or [] if r.study in low_ids]
     sub = ctx.outcome.model_copy(update={"data": rows})
     sub_ctx = build_context(ctx.evidence, sub, egger=False)
     e = sub_ctx.effect

@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # the rule set imports the rules, which import this module
 
 
 def risk_with_intervention(measure: Measure, value: float, acr: float) -> float:
-    """Corresponding risk from a relative effect and the assumed comparator risk (GRADEpro; Cochrane Handbook §14.1.5)."""
+    """Corresponding risk from a relative effect and the assumed comparator risk (GRADEpro's formulas;
+    Cochrane Handbook §14.1.5)."""
     if measure in (Measure.RR,):
         return acr * value
     if measure in (Measure.OR, Measure.PETO_OR):

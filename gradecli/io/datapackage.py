@@ -163,10 +163,13 @@ def read_datapackage(path: str) -> RevmanReview:
         code = MEASURES.get(words.lower())
         if kind == "dichotomous" and method == "PETO":
             code = "PETO_OR"
-        if kind != "generic" and code is None:
+        if kind == "generic":
+            measure_raw = words
+        elif code is None:
             unsupported.append(f"{overall_name}:{line}: analysis {group}.{number}: effect measure {words!r} unknown")
             continue
-        measure_raw = code if kind != "generic" else words
+        else:
+            measure_raw = code
         log_data = a.get("Log-scale data", "").lower() == "true"
         ratio = (kind == "dichotomous" and code in ("OR", "RR", "PETO_OR")) or (kind == "generic" and log_data)
         rows = by_analysis.get((group, number), [])

@@ -8,12 +8,10 @@ once, each as ``FILE:LINE:COL: field.path: message``, by raising
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import ValidationError
 
 from gradecli.io.source import read_text
-from gradecli.io.tree import Tree, parse
+from gradecli.io.tree import Tree, parse, paused_gc
 from gradecli.model.checks import check_evidence
 from gradecli.model.evidence import FORMAT_VERSION, Evidence
 from gradecli.problems import InputError, Problem, format_path
@@ -69,21 +67,26 @@ class NotEvidenceError(InputError):
 
 
 def parse_evidence_tree(text: str, name: str, *, json_syntax: bool | None = None) -> tuple[Evidence, Tree]:
-    tree = parse(text, name, json_syntax=json_syntax)
-    _require_evidence_document(tree, name)
-    try:
-        evidence = Evidence.model_validate(tree.data)
-    except ValidationError as exc:
-        from gradecli.io.validation_errors import problems_from
+    """Parse, validate and cross-check an evidence text. The garbage collector stays paused
+    throughout (:func:`~gradecli.io.tree.paused_gc`), not only while parsing: the models are built
+    while the parsed tree is alive, and the collections that the new objects set off walked all of
+    it again and again (a 100,000-study file: 1,600 collections, 2.5 s; paused: one, 0.9 s)."""
+    with paused_gc():
+        tree = parse(text, name, json_syntax=json_syntax)
+        _require_evidence_document(tree, name)
+        try:
+            evidence = Evidence.model_validate(tree.data)
+        except ValidationError as exc:
+            from gradecli.io.validation_errors import problems_from
 
-        raise InputError(problems_from(exc, Evidence, tree, name)) from None
-    found = check_evidence(evidence)
-    if found:
-        raise InputError([_at(tree, name, loc, msg, code) for loc, msg, code in found])
-    return evidence, tree
+            raise InputError(problems_from(exc, Evidence, tree, name)) from None
+        found = check_evidence(evidence)
+        if found:
+            raise InputError([_at(tree, name, loc, msg, code) for loc, msg, code in found])
+        return evidence, tree
 
 
-def _at(tree: Tree, name: str, loc: tuple[Any, ...], message: str, code: str) -> Problem:
+def _at(tree: Tree, name: str, loc: tuple[str | int, ...], message: str, code: str) -> Problem:
     line, col = tree.mark(loc)
     return Problem(name, line, col, format_path(loc), message, code)
 

@@ -11,6 +11,7 @@ import io
 import os
 
 from gradecli.io.study_csv import read_study_csv
+from gradecli.io.writer import EvidenceDoc
 from gradecli.problems import InputError, Problem
 from gradecli.stats.analysis import BinaryData, ContinuousData
 
@@ -49,8 +50,8 @@ def _groups(path: str) -> list[tuple[str | None, str, list[int]]]:
     return [(k, "\n".join(v[0]) + "\n", v[1]) for k, v in groups.items()]
 
 
-def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[dict, list[str], list[str]]:
-    outcomes: list[dict] = []
+def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[EvidenceDoc, list[str], list[str]]:
+    outcomes: list[dict[str, object]] = []
     studies: dict[str, None] = {}
     problems: list[Problem] = []
     for outcome, text, linenos in _groups(path):
@@ -63,7 +64,7 @@ def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[
             continue
         kind, default = TYPES[type(data).__name__]
         m = (measure or default).upper()
-        rows: list[dict] = []
+        rows: list[dict[str, object]] = []
         for i, label in enumerate(data.labels):
             studies.setdefault(label)
             if isinstance(data, BinaryData):
@@ -103,7 +104,7 @@ def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[
         )
     if problems:
         raise InputError(problems)
-    doc = {
+    doc: EvidenceDoc = {
         "gradecli": 1,
         "review": {
             "title": title or os.path.splitext(os.path.basename(path))[0],

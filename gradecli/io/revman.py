@@ -22,7 +22,9 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
+from gradecli.io.writer import EvidenceDoc, ReviewDoc
 from gradecli.problems import InputError
 
 MAX_RM5_BYTES = 64 * 1024 * 1024
@@ -138,7 +140,7 @@ def unescape_id(raw: str) -> str:
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), raw)
 
 
-def _num(el, attr: str) -> float | None:  # type: ignore[no-untyped-def]
+def _num(el: Element, attr: str) -> float | None:
     v = el.get(attr)
     if v is None or v.strip() == "":
         return None
@@ -149,7 +151,7 @@ def _num(el, attr: str) -> float | None:  # type: ignore[no-untyped-def]
     return x if math.isfinite(x) else None
 
 
-def _text(el, tag: str) -> str | None:  # type: ignore[no-untyped-def]
+def _text(el: Element, tag: str) -> str | None:
     child = el.find(tag)
     if child is None:
         return None
@@ -157,7 +159,7 @@ def _text(el, tag: str) -> str | None:  # type: ignore[no-untyped-def]
     return s or None
 
 
-def _reported(el, ratio: bool) -> Reported | None:  # type: ignore[no-untyped-def]
+def _reported(el: Element, ratio: bool) -> Reported | None:
     if el.get("ESTIMABLE", "YES") == "NO":
         return None
     est, lb, ub = _num(el, "EFFECT_SIZE"), _num(el, "CI_START"), _num(el, "CI_END")
@@ -201,7 +203,7 @@ ROW_TAGS = {"dichotomous": "DICH_DATA", "continuous": "CONT_DATA", "generic": "I
 SUB_TAGS = {"dichotomous": "DICH_SUBGROUP", "continuous": "CONT_SUBGROUP", "generic": "IV_SUBGROUP"}
 
 
-def _rows(el, kind: str) -> list[Row]:  # type: ignore[no-untyped-def]
+def _rows(el: Element, kind: str) -> list[Row]:
     out = []
     for i, r in enumerate(el.findall(ROW_TAGS[kind])):
         order = _num(r, "ORDER")
@@ -216,7 +218,7 @@ def _rows(el, kind: str) -> list[Row]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _parse_xml(path: str):  # type: ignore[no-untyped-def]
+def _parse_xml(path: str) -> Element:
     from xml.etree.ElementTree import ParseError
 
     import defusedxml
@@ -231,7 +233,8 @@ def _parse_xml(path: str):  # type: ignore[no-untyped-def]
         raw_text = raw.decode("utf-16")
         raw = re.sub(r"encoding=[\"'][^\"']*[\"']", 'encoding="UTF-8"', raw_text, count=1).encode("utf-8")
     try:
-        return DET.fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root: Element = DET.fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        return root
     except defusedxml.DefusedXmlException as exc:
         raise InputError.single(
             path, f"refused: the XML uses {type(exc).__name__} (entities are not allowed)"
@@ -442,18 +445,20 @@ def usable_row(o: RmOutcome, r: Row) -> str | None:
     """None if the row can be written; otherwise why not."""
     v = r.values
     if o.kind == "dichotomous":
-        if any(v[f] is None for f in ROW_FIELDS["dichotomous"]):
+        e1, n1, e2, n2 = v["EVENTS_1"], v["TOTAL_1"], v["EVENTS_2"], v["TOTAL_2"]
+        if e1 is None or n1 is None or e2 is None or n2 is None:
             return "missing counts"
-        if not (v["TOTAL_1"] and v["TOTAL_2"]):
+        if not (n1 and n2):
             return "an arm with no participants"
-        if v["EVENTS_1"] > v["TOTAL_1"] or v["EVENTS_2"] > v["TOTAL_2"]:  # type: ignore[operator]
+        if e1 > n1 or e2 > n2:
             return "more events than participants"
     elif o.kind == "continuous":
-        if any(v[f] is None for f in ("MEAN_1", "SD_1", "TOTAL_1", "MEAN_2", "SD_2", "TOTAL_2")):
+        sd1, sd2 = v["SD_1"], v["SD_2"]
+        if any(v[f] is None for f in ("MEAN_1", "TOTAL_1", "MEAN_2", "TOTAL_2")) or sd1 is None or sd2 is None:
             return "missing means, SDs or sizes"
         if not (v["TOTAL_1"] and v["TOTAL_2"]):
             return "an arm with no participants"
-        if not (v["SD_1"] > 0 and v["SD_2"] > 0):  # type: ignore[operator]
+        if not (sd1 > 0 and sd2 > 0):
             return "an SD of 0"
     else:
         if v["ESTIMATE"] is None or not (v["SE"] or 0) > 0:
@@ -465,9 +470,15 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:40] or "x"
 
 
+def _whole(x: float | None) -> int:
+    """A count of a row that :func:`usable_row` let through (so never None), as a whole number."""
+    assert x is not None
+    return int(x)
+
+
 @dataclass
 class ImportResult:
-    doc: dict
+    doc: EvidenceDoc
     header: list[str]
     notes: list[str]  # for the stderr summary
     outcomes: int
@@ -501,7 +512,7 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
             notes.append(f"study {name}: used in analyses but not listed among the included studies")
         return ids[raw]
 
-    outcomes: list[dict] = []
+    outcomes: list[dict[str, object]] = []
     several = len(rv.comparisons) > 1
     for cmp in rv.comparisons:
         for o in cmp.outcomes:
@@ -535,7 +546,7 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                 units = [(base_id, o.name, o.groups, False)]
                 sub_note = None
             for uid, uname, groups, label_by_group in units:
-                rows_out: list[dict] = []
+                rows_out: list[dict[str, object]] = []
                 pairs = [(g, r) for g in groups for r in g.rows]
                 counts: dict[str, int] = {}
                 for _, r in pairs:
@@ -548,7 +559,7 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                         notes.append(f"analysis {uid}: row of {sname} left out ({why})")
                         continue
                     v = r.values
-                    row: dict = {"study": sname}
+                    row: dict[str, object] = {"study": sname}
                     if counts[r.study_id] > 1:
                         lab = g.name if (label_by_group and g.name) else None
                         if lab is None or (sname, lab) in seen_labels:
@@ -557,26 +568,26 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                         row["label"] = lab
                     if o.kind == "dichotomous":
                         row.update(
-                            events_t=int(v["EVENTS_1"]),
-                            n_t=int(v["TOTAL_1"]),  # type: ignore[arg-type]
-                            events_c=int(v["EVENTS_2"]),
-                            n_c=int(v["TOTAL_2"]),
-                        )  # type: ignore[arg-type]
+                            events_t=_whole(v["EVENTS_1"]),
+                            n_t=_whole(v["TOTAL_1"]),
+                            events_c=_whole(v["EVENTS_2"]),
+                            n_c=_whole(v["TOTAL_2"]),
+                        )
                     elif o.kind == "continuous":
                         row.update(
                             mean_t=v["MEAN_1"],
                             sd_t=v["SD_1"],
-                            n_t=int(v["TOTAL_1"]),  # type: ignore[arg-type]
+                            n_t=_whole(v["TOTAL_1"]),
                             mean_c=v["MEAN_2"],
                             sd_c=v["SD_2"],
-                            n_c=int(v["TOTAL_2"]),
-                        )  # type: ignore[arg-type]
+                            n_c=_whole(v["TOTAL_2"]),
+                        )
                     else:
                         row.update(yi=v["ESTIMATE"], sei=v["SE"])
                         if v.get("TOTAL_1") and v.get("TOTAL_2"):
-                            row.update(n_t=int(v["TOTAL_1"]), n_c=int(v["TOTAL_2"]))  # type: ignore[arg-type]
+                            row.update(n_t=_whole(v["TOTAL_1"]), n_c=_whole(v["TOTAL_2"]))
                     rows_out.append(row)
-                out: dict = {
+                out: dict[str, object] = {
                     "id": f"analysis-{uid}",
                     "name": f"{uname} ({cmp.name})" if several else uname,
                     "importance": "important",
@@ -605,14 +616,14 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                 outcomes.append(out)
 
     # risk of bias (RoB 1)
-    studies: list[dict] = []
+    studies: list[dict[str, object]] = []
     unmapped: set[str] = set()
     multi_group = False
     for sid in list(ids):
-        st = rv.studies.get(sid)
-        entry: dict = {"id": ids[sid], "design": "rct"}
-        if st and st.year:
-            entry["year"] = st.year
+        listed = rv.studies.get(sid)
+        entry: dict[str, object] = {"id": ids[sid], "design": "rct"}
+        if listed and listed.year:
+            entry["year"] = listed.year
         doms: dict[str, str] = {}
         extra: list[str] = []
         for e in rv.rob.get(sid, []):
@@ -660,14 +671,14 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
         notes.append("no risk-of-bias tables in the file: risk of bias will be 'not assessed' until you add it")
     if not outcomes:
         raise InputError.single(rv.file, "the review has no analyses (ANALYSES_AND_DATA) to import")
-    review: dict = {"title": rv.title}
+    review: ReviewDoc = {"title": rv.title}
     if rv.doi:
         review["doi"] = rv.doi
     review["notes"] = (
         f"Imported from RevMan 5 file {os.path.basename(rv.file)} ({len(rv.comparisons)} comparison"
         f"{'s' if len(rv.comparisons) != 1 else ''})."
     )
-    doc = {"gradecli": 1, "review": review, "studies": studies, "outcomes": outcomes}
+    doc: EvidenceDoc = {"gradecli": 1, "review": review, "studies": studies, "outcomes": outcomes}
     header = [
         f"Imported by gradecli from the RevMan 5 review {os.path.basename(rv.file)}.",
         f"What was imported: {len(studies)} studies, {len(outcomes)} outcomes (one per RevMan analysis;",

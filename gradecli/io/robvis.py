@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from gradecli.model.vocab import JUDGMENT_WORDS, TOOL_JUDGMENTS
 from gradecli.problems import InputError, Problem
 
 DOMAINS = {
@@ -45,23 +46,6 @@ ROB1_HEADERS = (
     "Selective.reporting",
     "Other.sources.of.bias",
 )
-WORDS = {
-    "low": "Low",
-    "some_concerns": "Some concerns",
-    "high": "High",
-    "unclear": "Unclear",
-    "moderate": "Moderate",
-    "serious": "Serious",
-    "critical": "Critical",
-    "no_information": "No information",
-}
-VOCAB = {
-    "rob2": ("low", "some_concerns", "high", "no_information"),
-    "robins-i": ("low", "moderate", "serious", "critical", "no_information"),
-    "rob1": ("low", "unclear", "high", "no_information"),
-}
-
-
 @dataclass
 class RobRow:
     study: str
@@ -87,7 +71,7 @@ def _judgment(cell: str, tool: str) -> str | None:
         key = "low"
     if key == "high_risk":
         key = "high"
-    if key in VOCAB[tool]:
+    if key in TOOL_JUDGMENTS[tool]:
         return key
     raise ValueError(cell)
 
@@ -134,7 +118,7 @@ def read_robvis(path: str, tool: str) -> RobTable:
             try:
                 v = _judgment(cell, tool)
             except ValueError:
-                allowed = ", ".join(WORDS[w] for w in VOCAB[tool])
+                allowed = ", ".join(JUDGMENT_WORDS[w] for w in TOOL_JUDGMENTS[tool])
                 problems.append(Problem(path, i, j + 1, col, f"{cell.strip()!r} is not a {tool} judgment ({allowed})"))
                 continue
             if j == 1 + n_dom:
@@ -206,7 +190,7 @@ def export_robvis(evidence_path: str, tool: str) -> tuple[str, list[str]]:
             notes.append(f"study {s.id!r}: assessed with {rob.tool}, not {tool} (left out)")
             continue
         d = {str(k): str(v) for k, v in rob.domains.items()}
-        w.writerow((s.id, *(WORDS[d[x]] if x in d else "" for x in doms), WORDS[str(rob.overall)]))
+        w.writerow((s.id, *(JUDGMENT_WORDS[d[x]] if x in d else "" for x in doms), JUDGMENT_WORDS[str(rob.overall)]))
         n += 1
     if n == 0:
         raise InputError.single(evidence_path, f"no study is assessed with {tool}: nothing to export")

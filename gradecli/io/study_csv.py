@@ -14,6 +14,7 @@ file is reported at once (up to ``MAX_PROBLEMS``) as ``FILE:LINE:COL: column: me
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 from gradecli.io.source import read_text
 from gradecli.problems import InputError, Problem
@@ -190,11 +191,11 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
     convs = [int if c in INT_COLS else float for c in cols]
     if form == "dichotomous":
 
-        def valid(v: list) -> bool:  # type: ignore[type-arg]
+        def valid(v: Sequence[float]) -> bool:
             return 1 <= v[1] <= MAX_N and 1 <= v[3] <= MAX_N and 0 <= v[0] <= v[1] and 0 <= v[2] <= v[3]
     elif form == "continuous":
 
-        def valid(v: list) -> bool:  # type: ignore[type-arg]
+        def valid(v: Sequence[float]) -> bool:
             return (
                 v[1] > 0.0
                 and v[4] > 0.0
@@ -207,11 +208,11 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
             )
     else:
 
-        def valid(v: list) -> bool:  # type: ignore[type-arg]
+        def valid(v: Sequence[float]) -> bool:
             return v[0] - v[0] == 0.0 and 1e-50 <= v[1] <= 1e50
 
     pairs = list(zip(idx, convs, strict=True))
-    rows: list[tuple[float, ...]] = []
+    rows: list[Sequence[float]] = []
     for ln in range(first + 1, len(lines)):
         raw = lines[ln]
         parts = raw.split(",")
@@ -220,14 +221,15 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
         if len(parts) == ncols and '"' not in raw:
             label = parts[sidx].strip()
             if label and label not in seen:
+                fast: list[float] | None
                 try:
-                    vals = [conv(parts[j]) for j, conv in pairs]
+                    fast = [conv(parts[j]) for j, conv in pairs]
                 except ValueError:
-                    vals = None
-                if vals is not None and valid(vals):
+                    fast = None
+                if fast is not None and valid(fast):
                     seen[label] = ln + 1
                     labels.append(label)
-                    rows.append(vals)  # type: ignore[arg-type]
+                    rows.append(fast)
                     continue
         if not raw.strip():
             continue
@@ -249,7 +251,15 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
     return GenericData(labels, *data)
 
 
-def _check_row(form, vals, fields, idx, cols, lineno, bad) -> bool:  # type: ignore[no-untyped-def]
+def _check_row(
+    form: str,
+    vals: list[float],
+    fields: list[tuple[str, int]],
+    idx: list[int],
+    cols: tuple[str, ...],
+    lineno: int,
+    bad: Callable[[int, int, str, str], None],
+) -> bool:
     ok = True
     v = dict(zip(cols, vals, strict=True))
     col = {c: fields[j][1] for c, j in zip(cols, idx, strict=True)}

@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from gradecli.io.tree import Tree
 from gradecli.model.checks import did_you_mean
@@ -22,7 +22,7 @@ from gradecli.problems import Problem, format_path
 UNION_TAGS = frozenset({"dichotomous", "continuous", "generic", "rob2", "rob1", "robins-i"})
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
+def _models_in(annotation: object) -> list[type[BaseModel]]:
     """Every pydantic model class mentioned in a type annotation (through lists, unions, ...)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
@@ -32,7 +32,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return out
 
 
-def _models_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[type[BaseModel]]:
+def _models_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[type[BaseModel]]:
     """The model class(es) whose field ``loc`` names; more than one when a union is unresolved."""
     models = [root]
     for part in loc:
@@ -61,19 +61,19 @@ def _tag_of(model: type[BaseModel]) -> str | None:
     return {"DichotomousRow": "dichotomous", "ContinuousRow": "continuous", "GenericRow": "generic"}.get(model.__name__)
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     return tuple(p for p in loc if p not in UNION_TAGS and p != "[key]")
 
 
 _EXPECTED = re.compile(r"'([^']*)'")
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _message(err: dict[str, Any], root: type[BaseModel], loc: tuple[Any, ...]) -> str:
+def _message(err: ErrorDetails, root: type[BaseModel], loc: tuple[int | str, ...]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -139,19 +139,19 @@ _TYPE_WORDS = {
 }
 
 
-def _other_vocabulary(value: Any, expected: list[str]) -> str:
+def _other_vocabulary(value: object, expected: list[str]) -> str:
     """'unclear' given to RoB 2: say which tool's word it is."""
-    from gradecli.model.checks import TOOL_NAME, TOOL_VOCAB
+    from gradecli.model.vocab import TOOL_JUDGMENTS, TOOL_NAMES
 
-    if set(expected) not in ({*v} for v in TOOL_VOCAB.values()):
+    if set(expected) not in ({*v} for v in TOOL_JUDGMENTS.values()):
         return ""
-    for tool, vocab in TOOL_VOCAB.items():
+    for tool, vocab in TOOL_JUDGMENTS.items():
         if value in vocab and set(vocab) != set(expected):
-            return f" ({value!r} is a {TOOL_NAME[tool]} judgment)"
+            return f" ({value!r} is a {TOOL_NAMES[tool]} judgment)"
     return ""
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -174,7 +174,7 @@ def problems_from(exc: ValidationError, root: type[BaseModel], tree: Tree, name:
     seen: set[tuple[str, str]] = set()
     errors = exc.errors(include_url=False)
     # a typo ("evnts_t") also makes the real key missing: report the typo only
-    typo_fixes = set()
+    typo_fixes: set[tuple[int | str, ...]] = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
             parent = _models_at(root, tuple(err["loc"][:-1]))

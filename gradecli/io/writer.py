@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from gradecli.problems import InputError
 
@@ -19,7 +20,25 @@ _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.,()/+'\-]*$")
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
-def scalar(v: Any, flow: bool = False) -> str:
+class ReviewDoc(TypedDict, total=False):
+    """The ``review:`` mapping of an imported evidence document (keys in the order written)."""
+
+    title: str
+    doi: str
+    notes: str
+
+
+class EvidenceDoc(TypedDict):
+    """An evidence document as an importer builds it (plain data for :func:`dump_evidence`); each
+    study and outcome is a mapping of the evidence file's keys in the order they are written."""
+
+    gradecli: int
+    review: ReviewDoc
+    studies: list[dict[str, object]]
+    outcomes: list[dict[str, object]]
+
+
+def scalar(v: object, flow: bool = False) -> str:
     if v is None:
         return "null"
     if isinstance(v, bool):
@@ -44,7 +63,7 @@ def scalar(v: Any, flow: bool = False) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def _flow(v: Any) -> str:
+def _flow(v: object) -> str:
     if isinstance(v, dict):
         return "{" + ", ".join(f"{scalar(k, True)}: {_flow(x)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):
@@ -52,7 +71,7 @@ def _flow(v: Any) -> str:
     return scalar(v, flow=True)
 
 
-def _block(v: Any, indent: int, out: list[str], flow_keys: frozenset[str], key: str | None = None) -> None:
+def _block(v: object, indent: int, out: list[str], flow_keys: frozenset[str], key: str | None = None) -> None:
     pad = " " * indent
     if isinstance(v, dict):
         for k, x in v.items():
@@ -77,7 +96,7 @@ def _block(v: Any, indent: int, out: list[str], flow_keys: frozenset[str], key: 
     out.append(pad + scalar(v))
 
 
-def dump_evidence(doc: dict[str, Any], header: list[str]) -> str:
+def dump_evidence(doc: Mapping[str, object], header: list[str]) -> str:
     """YAML text of an evidence document with a header comment (one ``#`` line per entry)."""
     lines = ["# " + h if h else "#" for h in header]
     out: list[str] = []

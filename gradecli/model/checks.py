@@ -19,37 +19,46 @@ from gradecli.model.evidence import (
     Evidence,
     GenericRow,
     Outcome,
+    Study,
     SummaryResult,
 )
 from gradecli.model.vocab import (
     FIXED_METHODS,
     MEASURES_BY_TYPE,
     RANDOM_METHODS,
+    TOOL_JUDGMENTS,
+    TOOL_NAMES,
     Design,
     Measure,
     Method,
     Model,
     OutcomeType,
     Rating,
-    Rob1,
-    Rob2,
-    RobinsI,
 )
 
 Loc = tuple[str | int, ...]
 Found = Iterator[tuple[Loc, str] | tuple[Loc, str, str]]
 
-TOOL_VOCAB: dict[str, tuple[str, ...]] = {
-    "rob2": tuple(v.value for v in Rob2),
-    "rob1": tuple(v.value for v in Rob1),
-    "robins-i": tuple(v.value for v in RobinsI),
-}
-TOOL_NAME = {"rob2": "RoB 2", "rob1": "RoB 1", "robins-i": "ROBINS-I"}
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+class _StudyHints:
+    """:func:`did_you_mean` against the file's study ids, worked out once per unknown id (an unknown
+    id is often named by several rows and outcomes) and without copying the ids for each row."""
+
+    def __init__(self, studies: dict[str, Study]) -> None:
+        self.ids = list(studies)
+        self.known: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        hint = self.known.get(word)
+        if hint is None:
+            hint = self.known[word] = did_you_mean(word, self.ids)
+        return hint
 
 
 INVALID = "GC001"
@@ -91,16 +100,17 @@ def _check_studies(ev: Evidence) -> Found:
 def _check_outcomes(ev: Evidence) -> Found:
     first: dict[str, int] = {}
     study_ids = {s.id: s for s in ev.studies}
+    hints = _StudyHints(study_ids)
     for o, outcome in enumerate(ev.outcomes):
         base: Loc = ("outcomes", o)
         if outcome.id in first:
             yield (*base, "id"), f"duplicate outcome id {outcome.id!r} (first at outcomes[{first[outcome.id]}])"
         else:
             first[outcome.id] = o
-        yield from _check_outcome(outcome, base, study_ids)
+        yield from _check_outcome(outcome, base, study_ids, hints)
 
 
-def _check_outcome(outcome: Outcome, base: Loc, studies: dict) -> Found:
+def _check_outcome(outcome: Outcome, base: Loc, studies: dict[str, Study], hints: _StudyHints) -> Found:
     measure = outcome.effective_measure
     if outcome.measure is not None and measure not in MEASURES_BY_TYPE[outcome.type]:
         allowed = ", ".join(sorted(m.value for m in MEASURES_BY_TYPE[outcome.type]))
@@ -126,11 +136,11 @@ def _check_outcome(outcome: Outcome, base: Loc, studies: dict) -> Found:
     yield from _check_thresholds(outcome, base)
     yield from _check_analysis(outcome.analysis, (*base, "analysis"), measure)
     for r, row in enumerate(outcome.data or []):
-        yield from _check_row(row, (*base, "data", r), outcome, measure, studies)
+        yield from _check_row(row, (*base, "data", r), outcome, measure, studies, hints)
     yield from _check_duplicate_rows(outcome, base)
     if outcome.summary is not None:
         yield from _check_summary(outcome.summary, (*base, "summary"), measure)
-    yield from _check_rob_overrides(outcome, base, studies)
+    yield from _check_rob_overrides(outcome, base, studies, hints)
     yield from _check_judgements(outcome, base)
 
 
@@ -159,10 +169,12 @@ def _check_analysis(analysis: Analysis | None, loc: Loc, measure: Measure | None
         yield (*loc, "method"), f"the Peto method pools odds ratios (PETO_OR), not {measure.value}"
 
 
-def _check_row(row: object, loc: Loc, outcome: Outcome, measure: Measure, studies: dict) -> Found:
+def _check_row(
+    row: object, loc: Loc, outcome: Outcome, measure: Measure, studies: dict[str, Study], hints: _StudyHints
+) -> Found:
     study = getattr(row, "study", "")
     if study not in studies:
-        hint = did_you_mean(study, list(studies))
+        hint = hints(study)
         yield (*loc, "study"), f"study {study!r} is not listed under `studies`{hint}"
     if isinstance(row, DichotomousRow):
         if outcome.type is not OutcomeType.dichotomous:
@@ -270,7 +282,7 @@ def _check_summary(s: SummaryResult, loc: Loc, measure: Measure) -> Found:
             yield (*loc, f"events_{arm}"), f"{e} events but only {n} participants"
 
 
-def _check_rob_overrides(outcome: Outcome, base: Loc, studies: dict) -> Found:
+def _check_rob_overrides(outcome: Outcome, base: Loc, studies: dict[str, Study], hints: _StudyHints) -> Found:
     in_outcome = {row.study for row in outcome.data or []}
     seen: set[str] = set()
     for i, ov in enumerate(outcome.risk_of_bias_overrides):
@@ -280,7 +292,7 @@ def _check_rob_overrides(outcome: Outcome, base: Loc, studies: dict) -> Found:
         seen.add(ov.study)
         study = studies.get(ov.study)
         if study is None:
-            hint = did_you_mean(ov.study, list(studies))
+            hint = hints(ov.study)
             yield (*loc, "study"), f"study {ov.study!r} is not listed under `studies`{hint}"
             continue
         if outcome.data is not None and ov.study not in in_outcome:
@@ -291,12 +303,12 @@ def _check_rob_overrides(outcome: Outcome, base: Loc, studies: dict) -> Found:
             continue
         if study.risk_of_bias is not None and ov.tool is not None and ov.tool != study.risk_of_bias.tool:
             yield (*loc, "tool"), f"the study was assessed with {study.risk_of_bias.tool}, not {ov.tool}"
-        vocab = TOOL_VOCAB[tool]
+        vocab = TOOL_JUDGMENTS[tool]
         if ov.overall not in vocab:
             yield (
                 (*loc, "overall"),
                 (
-                    f"{ov.overall!r} is not a {TOOL_NAME[tool]} judgment ({', '.join(vocab)})"
+                    f"{ov.overall!r} is not a {TOOL_NAMES[tool]} judgment ({', '.join(vocab)})"
                     f"{did_you_mean(ov.overall, vocab)}"
                 ),
             )

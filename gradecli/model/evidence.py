@@ -458,7 +458,10 @@ class Evidence(Strict):
     def study(self, study_id: str) -> Study | None:
         """The study with this id, from an index built once per list of studies (``model_copy``
         with new studies gets a new index), so looking up every row is linear, not quadratic."""
-        cached = self._study_index
+        # read the private dict directly: attribute access to a pydantic private attribute goes
+        # through __getattr__ (~5 µs a call, seconds over 100,000 studies)
+        private = self.__pydantic_private__
+        cached: tuple[list[Study], dict[str, Study]] | None = private.get("_study_index") if private else None
         if cached is None or cached[0] is not self.studies:
             index: dict[str, Study] = {}
             for s in self.studies:

@@ -11,7 +11,7 @@ from enum import Enum
 
 class StrEnum(str, Enum):
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Design(StrEnum):
@@ -67,7 +67,9 @@ class Benefit(StrEnum):
     """Which direction of the effect is good for patients."""
 
     higher = "higher"
-    lower = "lower"
+    # The format's word `lower` shadows ``str.lower`` on this enum (so ``Benefit.higher.lower()`` is
+    # not the string method); mypy rightly flags the clash, which the file format makes unavoidable.
+    lower = "lower"  # type: ignore[assignment]
 
 
 class Model(StrEnum):
@@ -172,3 +174,42 @@ class RobinsIDomain(StrEnum):
     missing_data = "missing_data"
     measurement = "measurement"
     reported_result = "reported_result"
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk-of-bias vocabularies: the one home of each tool's name, its judgments (in the tool's order),
+# their words, and how the grading rules group them.
+
+TOOL_NAMES: dict[str, str] = {"rob2": "RoB 2", "rob1": "RoB 1", "robins-i": "ROBINS-I"}
+"""The tools' names as printed."""
+
+TOOL_JUDGMENTS: dict[str, tuple[str, ...]] = {
+    "rob2": tuple(v.value for v in Rob2),
+    "rob1": tuple(v.value for v in Rob1),
+    "robins-i": tuple(v.value for v in RobinsI),
+}
+"""Each tool's judgments, in the tool's order (``no_information`` last, as robvis allows it)."""
+
+JUDGMENT_WORDS: dict[str, str] = {
+    "low": "Low",
+    "some_concerns": "Some concerns",
+    "high": "High",
+    "unclear": "Unclear",
+    "moderate": "Moderate",
+    "serious": "Serious",
+    "critical": "Critical",
+    "no_information": "No information",
+}
+"""A judgment as words (robvis tables, plots)."""
+
+ROB_CATEGORY: dict[str, str] = {
+    "low": "low",
+    "some_concerns": "some",
+    "unclear": "some",
+    "moderate": "some",
+    "high": "high",
+    "serious": "high",
+    "critical": "high",
+    "no_information": "missing",
+}
+"""Each tool's overall judgment as one of low / some (concerns) / high / missing, for grading."""

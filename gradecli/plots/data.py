@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gradecli.grade.assessment import AnalysedRow, Assessment, OutcomeAssessment, StudyRecord
+from gradecli.model.vocab import TOOL_JUDGMENTS, TOOL_NAMES
 from gradecli.numeric import RATIO_CODES
 
 # Risk-of-bias judgments of the three tools, mapped to the colour conventions robvis users know.
@@ -35,11 +36,10 @@ COLOURS = {
     "critical": "#820000",  # dark red
     "none": "#AAAAAA",  # grey: no information
 }
-TOOL_NAMES = {"rob2": "RoB 2", "rob1": "RoB 1", "robins-i": "ROBINS-I"}
+# the levels a summary bar shows: RoB 2 and RoB 1 add no_information only when a study uses it
 TOOL_ORDER = {
-    "rob2": ("low", "some_concerns", "high"),
-    "rob1": ("low", "unclear", "high"),
-    "robins-i": ("low", "moderate", "serious", "critical", "no_information"),
+    tool: judgments if tool == "robins-i" else tuple(j for j in judgments if j != "no_information")
+    for tool, judgments in TOOL_JUDGMENTS.items()
 }
 DOMAIN_LABELS: dict[str, dict[str, tuple[str, str]]] = {  # tool -> domain -> (short, long)
     "rob2": {

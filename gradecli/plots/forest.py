@@ -205,6 +205,7 @@ def _draw(d: ForestData, width: float | None, height: float | None, p: str) -> F
                     clip_on=False,
                 )
                 continue
+            assert j is not None  # judgment_colour() gives a colour only for a known judgment
             ax.plot(
                 [rx],
                 [y],

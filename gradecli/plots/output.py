@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 FORMATS = ("svg", "png")
-RC = {
+RC: dict[RcKeyType, object] = {
     "svg.hashsalt": "gradecli",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",

@@ -14,6 +14,7 @@ from gradecli.plots.data import COLOURS, JUDGMENTS, PlotDataError, RobBlock, sum
 from gradecli.plots.output import new_figure, style
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 INK = "#1b1f24"
@@ -44,8 +45,8 @@ def _block_heights(b: RobBlock, kind: str) -> tuple[float, float]:
 
 
 def _draw(blocks: list[RobBlock], kind: str, width: float | None, height: float | None, p: str) -> Figure:
-    label_w = max([len(s) for b in blocks for s in b.studies] + [len(x) for b in blocks for x in b.domain_long] + [8])
-    label_w = min(label_w, 52) * CHAR + 0.3
+    chars = max([len(s) for b in blocks for s in b.studies] + [len(x) for b in blocks for x in b.domain_long] + [8])
+    label_w = min(chars, 52) * CHAR + 0.3
     cols = max(len(b.domains) + 1 for b in blocks)
     natural_w = max(label_w + 0.5 * cols + 0.6, 7.0 if kind != "traffic-light" else 0)
     heights = [_block_heights(b, kind) for b in blocks]
@@ -65,7 +66,7 @@ def _draw(blocks: list[RobBlock], kind: str, width: float | None, height: float 
     return fig
 
 
-def _dot(ax, x: float, y: float, j: str | None, gid: str) -> None:  # type: ignore[no-untyped-def]
+def _dot(ax: Axes, x: float, y: float, j: str | None, gid: str) -> None:
     if j is None or j not in JUDGMENTS:
         ax.plot(
             [x],
@@ -95,7 +96,7 @@ def _dot(ax, x: float, y: float, j: str | None, gid: str) -> None:  # type: igno
     )
 
 
-def _traffic_light(fig, b: RobBlock, top: float, h: float, label_w: float, w: float, fh: float, p: str) -> None:  # type: ignore[no-untyped-def]
+def _traffic_light(fig: Figure, b: RobBlock, top: float, h: float, label_w: float, w: float, fh: float, p: str) -> None:
     from matplotlib.ticker import NullLocator
 
     n, cols = len(b.studies), len(b.domains) + 1
@@ -115,8 +116,8 @@ def _traffic_light(fig, b: RobBlock, top: float, h: float, label_w: float, w: fl
         spine.set_linewidth(0.6)
     for x in range(1, cols):
         ax.axvline(x - 0.5, color="#dde3e9", linewidth=0.6)
-    for y in range(1, n):
-        ax.axhline(y - 0.5, color="#dde3e9", linewidth=0.6)
+    for r in range(1, n):
+        ax.axhline(r - 0.5, color="#dde3e9", linewidth=0.6)
     for i, row in enumerate(b.judgments, start=1):
         for k, j in enumerate(row, start=1):
             _dot(ax, k - 1, i - 1, j, f"{p}rob-{b.tool}-{i}-{k}")
@@ -136,7 +137,7 @@ def _traffic_light(fig, b: RobBlock, top: float, h: float, label_w: float, w: fl
     _legend(fig, b, 0.1 / w, y, w)
 
 
-def _legend(fig, b: RobBlock, x: float, y: float, w: float) -> None:  # type: ignore[no-untyped-def]
+def _legend(fig: Figure, b: RobBlock, x: float, y: float, w: float) -> None:
     step = 1.45 / w
     for i, j in enumerate(b.levels):
         category, symbol, words = JUDGMENTS[j]
@@ -144,7 +145,7 @@ def _legend(fig, b: RobBlock, x: float, y: float, w: float) -> None:  # type: ig
         fig.text(x + i * step + 0.18 / w, y, f"{words} ({symbol})", color=MUTED, fontsize=7.5, va="top")
 
 
-def _summary(fig, b: RobBlock, top: float, h: float, label_w: float, w: float, fh: float, p: str) -> None:  # type: ignore[no-untyped-def]
+def _summary(fig: Figure, b: RobBlock, top: float, h: float, label_w: float, w: float, fh: float, p: str) -> None:
     shares = summary_shares(b)
     names = [*b.domain_long, "Overall risk of bias"]
     left = label_w / w

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
 
 
@@ -10,7 +12,7 @@ def differences(a: Assessment, b: Assessment) -> list[dict[str, object]]:
     for oa, ob in zip(a.outcomes, b.outcomes, strict=True):
         if oa.form == "none":
             continue
-        domains = []
+        domains: list[dict[str, object]] = []
         for da, db in zip(oa.domains, ob.domains, strict=True):
             if da.rating != db.rating or da.status != db.status:
                 domains.append(
@@ -37,16 +39,19 @@ def render_text(a: Assessment, b: Assessment) -> str:
     if not diffs:
         return f"Rule sets {a.rules} and {b.rules} agree on every outcome."
     lines = [f"Where {a.rules} and {b.rules} disagree:"]
+    # The casts restate the shapes built by differences() just above: "certainty" maps rule-set
+    # names to certainties, "domains" is a list of {"domain": name, RULES: {"rating", "rule", "why"}}.
     for d in diffs:
-        cert = d["certainty"]
+        cert = cast("dict[str, object]", d["certainty"])
         lines.append(
             f"- {d['name']} ({d['outcome']}): certainty {_v(cert[a.rules])} under {a.rules}, "
             f"{_v(cert[b.rules])} under {b.rules}"
         )
-        for dom in d["domains"]:
-            x, y = dom[a.rules], dom[b.rules]
+        for dom in cast("list[dict[str, object]]", d["domains"]):
+            x, y = cast("dict[str, object]", dom[a.rules]), cast("dict[str, object]", dom[b.rules])
             lines.append(
-                f"    {DOMAIN_NAMES[dom['domain']]}: {_v(x['rating'])} [{x['rule']}] vs {_v(y['rating'])} [{y['rule']}]"
+                f"    {DOMAIN_NAMES[cast(str, dom['domain'])]}: {_v(x['rating'])} [{x['rule']}] vs "
+                f"{_v(y['rating'])} [{y['rule']}]"
             )
             lines.append(f"      {a.rules}: {x['why']}")
             lines.append(f"      {b.rules}: {y['why']}")

@@ -86,7 +86,7 @@ def render(assessment: Assessment) -> str:
             for d in o.domains:
                 if d.domain in record:
                     usable = d.rating is not None and d.status != "not_assessed"
-                    record[d.domain] = d.rating.value if usable else d.status
+                    record[d.domain] = d.rating.value if d.rating is not None and usable else d.status
             record["footnotes"] = " | ".join(f"{letter}: {notes[letter]}" for letter in row.letters)
             record["statement"] = o.statement or ""
         writer.writerow(record)

@@ -19,6 +19,7 @@ from gradecli.formatting import BIG, power_of_ten
 
 if TYPE_CHECKING:
     from rich.table import Table
+    from rich.text import Text
 
     from gradecli.plots.data import ForestData
 
@@ -139,7 +140,7 @@ def _line(
     return cells
 
 
-def _text(cells: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+def _text(cells: list[tuple[str, str]]) -> Text:
     from rich.text import Text
 
     t = Text(no_wrap=True, overflow="crop")

@@ -80,8 +80,8 @@ def render_table(assessment: Assessment, console: Console) -> None:
     table.add_column("Outcome", overflow="fold", min_width=14)
     table.add_column("Effect (95% CI)", overflow="fold")
     table.add_column("№ (studies)", overflow="fold")
-    for d in DOMAINS:
-        table.add_column(SHORT[d], overflow="fold")
+    for name in DOMAINS:
+        table.add_column(SHORT[name], overflow="fold")
     table.add_column("Certainty", overflow="fold")
     letters = iter("abcdefghijklmnopqrstuvwxyz")
     notes: list[str] = []
@@ -92,7 +92,7 @@ def render_table(assessment: Assessment, console: Console) -> None:
         e = o.effect
         n = f"{e.participants:,}" if e and e.participants is not None else "not reported"
         k = f"({e.k})" if e and e.k is not None else ""
-        cells = []
+        cells: list[str] = []
         for d in o.domains:
             cell = domain_cell(d)
             if d.footnote:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from gradecli.formatting import fmt, fmt_ratio, higher_lower, more_fewer, per
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
+from gradecli.numeric import RATIO_CODES
 from gradecli.report.text import LABELS, SYMBOLS
 
-RATIO = {"RR", "OR", "PETO_OR", "HR"}
+RATIO = RATIO_CODES
 ABBREVIATIONS = {
     "RR": "RR: risk ratio",
     "OR": "OR: odds ratio",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradecli.grade.assessment import DomainAssessment
+from gradecli.grade.assessment import DomainAssessment, OutcomeAssessment
 from gradecli.model.vocab import Certainty
 
 SYMBOLS = {
@@ -29,7 +29,7 @@ def domain_cell(d: DomainAssessment) -> str:
     return text
 
 
-def effect_text(o) -> str:  # OutcomeAssessment
+def effect_text(o: OutcomeAssessment) -> str:
     e = o.effect
     if o.form == "none":
         return "no studies reported this outcome"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from gradecli.grade.rules.base import pct, switched_off
 from gradecli.grade.rules.rob_none import RobNone
 from gradecli.grade.rules.rob_summary import RobSummary
-from gradecli.grade.rules.rob_weight import CATEGORY, RobWeight, shares, study_judgment
+from gradecli.grade.rules.rob_weight import RobWeight, shares, study_judgment
 
 if TYPE_CHECKING:
     from gradecli.grade.assessment import Proposal
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from gradecli.grade.ruleset import RuleSet
     from gradecli.grade.scale import Scale
 
-__all__ = ["CATEGORY", "pct", "propose", "shares", "study_judgment"]
+__all__ = ["pct", "propose", "shares", "study_judgment"]
 
 
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:

@@ -8,25 +8,12 @@ from pydantic import Field
 
 from gradecli.grade.assessment import Proposal
 from gradecli.grade.rules.base import Rule, SwitchableSettings, pct
-from gradecli.model.vocab import Rating
+from gradecli.model.vocab import ROB_CATEGORY, Rating
 
 if TYPE_CHECKING:
     from gradecli.grade.context import OutcomeContext
 
 Share = Annotated[float, Field(ge=0, le=1)]
-
-CATEGORY = {
-    "low": "low",
-    "some_concerns": "some",
-    "unclear": "some",
-    "moderate": "some",
-    "high": "high",
-    "serious": "high",
-    "critical": "high",
-    "no_information": "missing",
-}
-"""Each tool's overall judgment as one of low / some (concerns) / high / missing."""
-
 
 class RobWeightSettings(SwitchableSettings):
     serious_if_low_share_below: Share = Field(
@@ -81,7 +68,7 @@ def shares(ctx: OutcomeContext) -> tuple[dict[str, float], dict[str, str], str]:
     cats: dict[str, str] = {}
     for s in studies:
         judgment, _ = study_judgment(ctx, s)
-        cat = CATEGORY.get(judgment or "", "missing")
+        cat = ROB_CATEGORY.get(judgment or "", "missing")
         cats[s] = cat
         out[cat] += weight[s]
     return out, cats, basis
