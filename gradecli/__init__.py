@@ -7,7 +7,7 @@ proposes GRADE ratings and returns an :class:`~gradecli.grade.assessment.Assessm
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gradecli._version import __version__
 
@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "assess", "load", "load_rules"]
 
 
-def load(path: str, **kwargs: Any) -> Evidence:
+def load(path: str) -> Evidence:
     """Load and validate an evidence file (YAML or JSON). Raises :class:`gradecli.problems.InputError`."""
     from gradecli.io.evidence import load_evidence
 
-    return load_evidence(path, **kwargs)
+    return load_evidence(path)
 
 
 def assess(evidence: Evidence | str, rules: RuleSet | str | None = None) -> Assessment:

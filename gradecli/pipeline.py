@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from gradecli.grade.rulechoice import RuleChoice, choose_rules
 
 if TYPE_CHECKING:
     from gradecli.check.config import CheckConfig
@@ -27,8 +29,6 @@ if TYPE_CHECKING:
     from gradecli.grade.ruleset import RuleSet
     from gradecli.io.tree import Tree
     from gradecli.model.evidence import Evidence
-
-Source = Literal["command line", "evidence file", ".gradecli.yaml", "default"]
 
 __all__ = [
     "RuleChoice",
@@ -39,25 +39,6 @@ __all__ = [
     "load_and_assess",
     "load_config",
 ]
-
-
-@dataclass(frozen=True)
-class RuleChoice:
-    """The rule set that applies (a shipped name or a path) and where that choice came from."""
-
-    ref: str
-    source: Source
-
-
-def choose_rules(cli: str | None, evidence: Evidence | None, config: str | None) -> RuleChoice:
-    """The precedence above, as one function: command line > evidence file > ``.gradecli.yaml`` > default."""
-    if cli:
-        return RuleChoice(cli, "command line")
-    if evidence is not None and evidence.defaults.rules:
-        return RuleChoice(evidence.defaults.rules, "evidence file")
-    if config:
-        return RuleChoice(config, ".gradecli.yaml")
-    return RuleChoice("default", "default")
 
 
 def load_config(start: Path | None = None) -> tuple[CheckConfig, Path | None]:

@@ -32,6 +32,7 @@ from gradecli.grade.assessment import (
 from gradecli.grade.context import OutcomeContext, build_context, describe_analysis
 from gradecli.grade.domains import MODULES
 from gradecli.grade.domains import upgrades as upgrade_rules
+from gradecli.grade.rulechoice import choose_rules
 from gradecli.grade.ruleset import RuleSet, load_ruleset
 from gradecli.grade.scale import Scale, effect_on_scale, judging_scale
 from gradecli.grade.statements import statement
@@ -43,7 +44,7 @@ WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 
 def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment:
     """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
-    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or evidence.defaults.rules or "default")
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(choose_rules(rules, evidence, None).ref)
     outcomes = [assess_outcome(evidence, o, ruleset) for o in evidence.outcomes]
     q = evidence.review.question
     question = Question(**q.model_dump()) if q else None
