@@ -103,6 +103,22 @@ def cli() -> None:
     """
 
 
+def _tolerant_streams() -> None:
+    """Standard output and error that cannot encode a character (``PYTHONIOENCODING=ascii``, a C
+    locale) write it as a backslash escape instead of failing: text from files is never a crash."""
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _reader_went_away() -> bool:
+    """Whether click has met a closed pipe on standard output (it swaps in its PacifyFlushWrapper)."""
+    return type(sys.stdout).__name__.endswith("PacifyFlushWrapper")  # _PacifyFlushWrapper in click 8.2+
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a one-line message and an exit code."""
     # pydantic looks up third-party plugins through package metadata on first use (≈25 ms of
@@ -112,12 +128,15 @@ def main(argv: list[str] | None = None) -> None:
 
     with contextlib.suppress(ValueError):  # not in the main thread (e.g. called from a library's thread)
         signal.signal(signal.SIGTERM, _on_sigterm)
+    _tolerant_streams()
     try:
         rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
     except click.exceptions.Exit as exc:
         rc = exc.exit_code
     except SystemExit as exc:
         rc = exc.code if isinstance(exc.code, int) else EXIT_INPUT
+        if _reader_went_away():
+            rc = EXIT_OK  # click turns a closed pipe (`| head`) into exit 1: end quietly instead
     except click.ClickException as exc:
         exc.show()
         rc = EXIT_INPUT  # usage errors share exit code 2 with bad input, as click does

@@ -104,6 +104,37 @@ def check_file(
     """``gradecli check`` of one file: validate it, assess it under the rule set that applies to it
     (:func:`choose_rules`, so a file's own ``defaults.rules`` is honoured as ``assess`` honours it),
     and turn what needs a reviewer's attention into findings."""
+    try:
+        return _check_file(path, text, severities, cli_rules=cli_rules, config=config, rulesets=rulesets)
+    except Exception as exc:  # a bug: this file becomes a finding of its own; the other files are still checked
+        import os
+
+        if os.environ.get("GRADECLI_DEBUG"):
+            raise
+        from gradecli.check.findings import make
+        from gradecli.check.run import FileResult
+
+        detail = " ".join(str(exc).split())[:300]
+        found = make(
+            "<stdin>" if path == "-" else path,
+            0,
+            0,
+            "GC000",
+            f"internal error while checking this file: {type(exc).__name__}: {detail} "
+            "(a bug; set GRADECLI_DEBUG=1 for the traceback and please report it)",
+        )
+        return FileResult(path, "crashed", [found] if found else [])
+
+
+def _check_file(
+    path: str,
+    text: str | None,
+    severities: dict[str, str],
+    *,
+    cli_rules: str | None,
+    config: str | None,
+    rulesets: RuleSets | None,
+) -> FileResult:
     from gradecli.check.findings import make
     from gradecli.check.run import FileResult, assessment_findings
     from gradecli.io.evidence import NotEvidenceError

@@ -8,6 +8,13 @@ rules: default                      # rule set name, or a path relative to the c
 fail_on: error                      # error | warning: the lowest severity that fails the run
 severity: {GC102: error, GC402: off}  # per-code severity: error | warning | info | off
 ```
+
+What a repository's config may change (it arrives with the pull request it gates, so it is as
+untrusted as the evidence): which files are searched, the rule set, ``fail_on`` and the severity of
+the *review* findings. It may not change GC000 (a file that crashed the check) or GC001 (a file
+that is not valid evidence): those are always errors, and saying otherwise is an error at its line.
+A run that checks no evidence file at all (everything excluded, or no evidence file found) fails
+with exit 1 unless ``--allow-empty`` is given on the command line.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_config(path: Path) -> CheckConfig:
-    from gradecli.check.findings import CODES
+    from gradecli.check.findings import CODES, FIXED
     from gradecli.io.source import read_text
     from gradecli.io.tree import parse
     from gradecli.io.validation_errors import problems_from
@@ -69,4 +76,14 @@ def load_config(path: Path) -> CheckConfig:
     if unknown:
         line, col = tree.mark(("severity", unknown[0]), key=True)
         raise InputError.single(str(path), f"unknown finding code {unknown[0]!r}", line, col, "severity")
+    fixed = [c for c in config.severity if c in FIXED and config.severity[c] != CODES[c][0]]
+    if fixed:
+        line, col = tree.mark(("severity", fixed[0]), key=True)
+        raise InputError.single(
+            str(path),
+            f"{fixed[0]} ({CODES[fixed[0]][1]}) is always an error and cannot be changed by a repository's config",
+            line,
+            col,
+            "severity",
+        )
     return config

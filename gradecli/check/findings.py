@@ -2,6 +2,7 @@
 
 | code | severity | finding |
 |---|---|---|
+| GC000 | error | checking the file failed with an internal error (a bug: the other files are still checked) |
 | GC001 | error | the file is not a valid evidence file (the message says what and where) |
 | GC101 | error | a reviewer judgment (override) without a written reason |
 | GC102 | warning | indirectness not assessed (it has no formula: the reviewer must judge it) |
@@ -27,6 +28,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
 CODES: dict[str, tuple[Severity, str]] = {
+    "GC000": ("error", "internal error while checking the file"),
     "GC001": ("error", "invalid evidence file"),
     "GC101": ("error", "judgment without a written reason"),
     "GC102": ("warning", "indirectness not assessed"),
@@ -40,6 +42,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GC401": ("warning", "critical outcome beyond the seventh row"),
     "GC402": ("warning", "no critical outcome"),
 }
+
+
+FIXED: frozenset[str] = frozenset({"GC000", "GC001"})
+"""Codes a repository's ``.gradecli.yaml`` cannot change: a file that cannot be read as evidence, or
+that crashed the check, always fails it (a pull request could otherwise switch its own gate off)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -74,7 +81,7 @@ def make(
     outcome: str | None = None,
     severities: dict[str, str] | None = None,
 ) -> Finding | None:
-    severity = (severities or {}).get(code, CODES[code][0])
+    severity = CODES[code][0] if code in FIXED else (severities or {}).get(code, CODES[code][0])
     if severity == "off":
         return None
     # a message quotes ids and keys from the file: one finding stays one line (and valid XML in JUnit).

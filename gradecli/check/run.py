@@ -21,7 +21,7 @@ class Marks(Protocol):
 
 At = Callable[..., tuple[int, int]]
 
-Status = Literal["valid", "invalid", "skipped", "unreadable"]
+Status = Literal["valid", "invalid", "skipped", "unreadable", "crashed"]
 MAX_SOF_ROWS = 7  # GRADE: at most seven outcomes in a Summary-of-Findings table
 
 

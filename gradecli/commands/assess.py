@@ -111,9 +111,9 @@ def assess(
     result = run(evidence, ruleset)
     other_result = run(evidence, other) if other else None
     if fmt == "table" and target is None:
-        from rich.console import Console
+        from gradecli.commands.terminal import stdout_console
 
-        console = Console(highlight=False)
+        console = stdout_console()
         _table(result, other_result, profile, console)
         if detail:
             _detail(result, console)

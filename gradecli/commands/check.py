@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gradecli.exits import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, exit_with_problems
+from gradecli.exits import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, exit_with_problems
 
 if TYPE_CHECKING:
     from gradecli.check.run import FileResult
@@ -59,8 +59,20 @@ def _check_one(path: str) -> FileResult:  # in a worker process
     show_default=True,
     help="Worker processes (0: one per CPU for large runs, 1: no parallelism).",
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Pass when no evidence file was checked (by default that fails: a gate that checks nothing is no gate).",
+)
 def check(
-    paths: tuple[str, ...], rules: str | None, fmt: str, strict: bool, notes: bool, output: str | None, jobs: int
+    paths: tuple[str, ...],
+    rules: str | None,
+    fmt: str,
+    strict: bool,
+    notes: bool,
+    output: str | None,
+    jobs: int,
+    allow_empty: bool,
 ) -> None:
     """Validate and assess evidence files and folders (- for stdin); report what needs attention.
 
@@ -69,8 +81,9 @@ def check(
     repository root) sets include/exclude globs, the rule set, fail_on and per-code severities.
 
     \b
-    Exit codes: 0 clean; 1 findings at failing severity (errors; with --strict, warnings too);
-    2 usage error or unreadable input.
+    Exit codes: 0 clean; 1 findings at failing severity (errors; with --strict, warnings too), or no
+    evidence file checked (unless --allow-empty); 2 usage error or unreadable input; 3 a file crashed
+    the check (a bug: it is reported as finding GC000 and every other file is still checked).
 
     \b
     Examples:
@@ -186,7 +199,7 @@ def check(
     unreadable = [r for r in results if r.status == "unreadable"]
     counts = {s: sum(1 for f in all_findings if f.severity == s) for s in ("error", "warning", "info")}
     outcomes = sum(r.outcomes for r in results)
-    checked = sum(1 for r in results if r.status in ("valid", "invalid"))
+    checked = sum(1 for r in results if r.status in ("valid", "invalid", "crashed"))
     skipped = sum(1 for r in results if r.status == "skipped")
     invalid = sum(1 for r in results if r.status == "invalid")
     seconds = time.perf_counter() - started
@@ -196,6 +209,15 @@ def check(
         f"{counts['info']} notes{'' if notes else ' (shown with --notes)'} in {seconds:.2f} s",
         err=True,
     )
+    if any(r.status == "crashed" for r in results):
+        raise SystemExit(EXIT_INTERNAL)
     if unreadable:
         raise SystemExit(EXIT_INPUT)
+    if checked == 0 and not allow_empty:
+        click.echo(
+            "gradecli check: no evidence file was checked (every file was excluded, skipped or none was found); "
+            "pass --allow-empty if that is expected",
+            err=True,
+        )
+        raise SystemExit(EXIT_FINDINGS)
     raise SystemExit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)

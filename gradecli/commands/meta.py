@@ -154,7 +154,6 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 
 
 def _print_table(result: PooledResult, name: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     ratio = result.is_ratio
@@ -169,7 +168,9 @@ def _print_table(result: PooledResult, name: str) -> None:
             return fixed(math.exp(x))
         return fixed(x)
 
-    console = Console(highlight=False)
+    from gradecli.commands.terminal import stdout_console
+
+    console = stdout_console()
     scale = f"{result.measure}" + (" (ratio scale)" if ratio else "")
     model = f"{result.model} effects, {result.method}" + (", HKSJ" if result.hksj else "")
     table = Table(title=f"{name}: {scale}, {model}", title_justify="left")

@@ -13,9 +13,13 @@ import textwrap
 import click
 
 
-@click.group()
-def rules() -> None:
-    """List the GRADE rules and rule sets, and show their documentation."""
+@click.group(invoke_without_command=True)
+@click.pass_context
+def rules(ctx: click.Context) -> None:
+    """List the GRADE rules and rule sets, and show their documentation (`gradecli rules` alone
+    is `gradecli rules list`)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_rules)
 
 
 @rules.command("list")
