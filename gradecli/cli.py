@@ -49,8 +49,17 @@ class Terminated(BaseException):
     interrupted one does. A BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it."""
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
+def _on_signal(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM unwinds the run (outputs being written are removed, workers are
+    stopped); any further one while it unwinds is ignored, so a second signal can neither leave a
+    traceback nor interrupt the clean-up half-way (which left worker pools running, a hang)."""
+    import signal
+
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_IGN)
+    if signum == signal.SIGTERM:
+        raise Terminated
+    raise KeyboardInterrupt
 
 
 # command name -> (module, attribute, one-line help shown by `gradecli --help`)
@@ -127,7 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     import signal
 
     with contextlib.suppress(ValueError):  # not in the main thread (e.g. called from a library's thread)
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
     _tolerant_streams()
     try:
         rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)

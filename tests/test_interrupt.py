@@ -129,15 +129,30 @@ def wait_until(condition: Callable[[], bool], proc: subprocess.Popen[bytes], wha
 
 @linux_only
 @pytest.mark.parametrize(
-    "jobs, sig, code, message",
+    "jobs, sig, code, message, times",
     [
-        ("1", signal.SIGINT, 130, "gradecli: interrupted"),
-        ("2", signal.SIGINT, 130, "gradecli: interrupted"),
-        ("1", signal.SIGTERM, 143, "gradecli: terminated"),
+        ("1", signal.SIGINT, 130, "gradecli: interrupted", 1),
+        ("2", signal.SIGINT, 130, "gradecli: interrupted", 1),
+        ("1", signal.SIGTERM, 143, "gradecli: terminated", 1),
+        # a second signal 50 ms later, while the run unwinds: it used to hang (workers) or die half-way
+        ("1", signal.SIGINT, 130, "gradecli: interrupted", 2),
+        ("2", signal.SIGINT, 130, "gradecli: interrupted", 2),
+        ("1", signal.SIGTERM, 143, "gradecli: terminated", 2),
+        ("2", signal.SIGTERM, 143, "gradecli: terminated", 2),
     ],
-    ids=["ctrl-c-serial", "ctrl-c-workers", "sigterm-serial"],
+    ids=[
+        "ctrl-c-serial",
+        "ctrl-c-workers",
+        "sigterm-serial",
+        "ctrl-c-twice-serial",
+        "ctrl-c-twice-workers",
+        "sigterm-twice-serial",
+        "sigterm-twice-workers",
+    ],
 )
-def test_a_signal_stops_check_cleanly(tmp_path: Path, jobs: str, sig: signal.Signals, code: int, message: str) -> None:
+def test_a_signal_stops_check_cleanly(
+    tmp_path: Path, jobs: str, sig: signal.Signals, code: int, message: str, times: int
+) -> None:
     # about 2 ms of work per file here (measured: 400 files in 0.7 s): 4,000 files keep the run busy far
     # longer than the time it takes to interrupt it (it is stopped after 1 s of CPU)
     folder = evidence_folder(tmp_path, 4000)
@@ -165,7 +180,10 @@ def test_a_signal_stops_check_cleanly(tmp_path: Path, jobs: str, sig: signal.Sig
     else:
         wait_until(lambda: len(children(proc.pid)) >= 2, proc, "running its workers")
         time.sleep(0.5)
-    os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
+    for i in range(times):
+        if i:
+            time.sleep(0.05)
+        os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
     err = stderr.decode()
     assert proc.returncode == code, err

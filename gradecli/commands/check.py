@@ -22,9 +22,11 @@ def _init_worker(cli_rules: str | None, config_rules: str | None, severities: di
 
     from gradecli.pipeline import RuleSets
 
-    # Ctrl-C reaches the whole process group: the parent alone handles it (it cancels the pool and
-    # exits 130); a worker would otherwise print its own traceback.
+    # Ctrl-C (and a SIGTERM sent to the process group) reaches every process: the parent alone handles
+    # it (it cancels the pool, the workers exit with it, and it exits 130 or 143); a worker would
+    # otherwise print its own traceback or die and break the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     _WORKER = (cli_rules, config_rules, severities, RuleSets())
 
