@@ -14,6 +14,7 @@ and nothing is left half-written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -30,6 +31,7 @@ from gradecli.exits import (
     EXIT_TERMINATED,
     exit_with_problems,
 )
+from gradecli.report.output import OutputError
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -123,6 +125,26 @@ def _tolerant_streams() -> None:
                 stream.reconfigure(errors="backslashreplace")
 
 
+_STREAM_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT, errno.EPIPE})
+
+
+def _quiet_stdout() -> None:
+    """Standard output failed: point it at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _internal_error(exc: BaseException) -> int:
+    detail = " ".join(str(exc).split())  # one line, however the exception words itself
+    click.echo(
+        f"gradecli: internal error: {type(exc).__name__}: {detail[:300]} "
+        "(a bug; set GRADECLI_DEBUG=1 for the traceback and please report it)",
+        err=True,
+    )
+    return EXIT_INTERNAL
+
+
 def _reader_went_away() -> bool:
     """Whether click has met a closed pipe on standard output (it swaps in its PacifyFlushWrapper)."""
     return type(sys.stdout).__name__.endswith("PacifyFlushWrapper")  # _PacifyFlushWrapper in click 8.2+
@@ -141,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     _tolerant_streams()
     try:
         rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe behind standard output shows here, not at exit
     except click.exceptions.Exit as exc:
         rc = exc.exit_code
     except SystemExit as exc:
@@ -164,14 +187,20 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         rc = EXIT_OK
+    except OutputError as exc:  # an --output that cannot be written: the old file is kept
+        click.echo(f"gradecli: {exc}", err=True)
+        rc = EXIT_INPUT
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in _STREAM_ERRORS:
+            if os.environ.get("GRADECLI_DEBUG"):
+                raise
+            rc = _internal_error(exc)
+        else:  # standard output cannot take the report (`> /dev/full`, a closed terminal)
+            _quiet_stdout()
+            click.echo(f"gradecli: cannot write to standard output: {exc.strerror or exc}", err=True)
+            rc = EXIT_INPUT
     except Exception as exc:  # a bug: one line, never a traceback unless asked for
         if os.environ.get("GRADECLI_DEBUG"):
             raise
-        detail = " ".join(str(exc).split())  # one line, however the exception words itself
-        click.echo(
-            f"gradecli: internal error: {type(exc).__name__}: {detail[:300]} "
-            "(a bug; set GRADECLI_DEBUG=1 for the traceback and please report it)",
-            err=True,
-        )
-        rc = EXIT_INTERNAL
+        rc = _internal_error(exc)
     sys.exit(rc if isinstance(rc, int) else EXIT_OK)

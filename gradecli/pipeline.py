@@ -38,7 +38,17 @@ __all__ = [
     "config_rules",
     "load_and_assess",
     "load_config",
+    "rule_set_inputs",
 ]
+
+
+def rule_set_inputs(*refs: str | None, config_path: Path | None = None) -> list[str]:
+    """The files among rule-set references (names of shipped rule sets are not files) and the
+    repository's config: inputs too, so that no ``--output`` may write over them."""
+    from gradecli.io.paths import looks_like_path
+
+    found = [ref for ref in refs if ref and looks_like_path(ref)]
+    return found + ([str(config_path)] if config_path is not None else [])
 
 
 def load_config(start: Path | None = None) -> tuple[CheckConfig, Path | None]:

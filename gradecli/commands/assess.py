@@ -81,7 +81,7 @@ def assess(
     """
     from gradecli.grade.engine import assess as run
     from gradecli.io.evidence import load_evidence
-    from gradecli.pipeline import RuleSets, config_rules
+    from gradecli.pipeline import RuleSets, load_config, rule_set_inputs
     from gradecli.problems import InputError
     from gradecli.report.output import OutputError, check_target, write_atomic
 
@@ -93,16 +93,24 @@ def assess(
     target = None
     if output not in (None, "-"):
         try:
-            target = check_target(output, [file])
+            target = check_target(output, [file, *rule_set_inputs(rules, compare)])
         except OutputError as exc:
             _fail(str(exc))
     try:
+        config, config_path = load_config()
         evidence = load_evidence(file)
         rulesets = RuleSets()
-        ruleset = rulesets.for_evidence(rules, evidence, config_rules())
+        ruleset = rulesets.for_evidence(rules, evidence, config.rules)
         other = rulesets.get(compare) if compare else None
     except InputError as exc:
         exit_with_problems(exc)
+    if output not in (None, "-"):
+        # the rule set the file names and the repository's config are inputs too
+        inputs = rule_set_inputs(rules, compare, evidence.defaults.rules, config.rules, config_path=config_path)
+        try:
+            check_target(output, [file, *inputs])
+        except OutputError as exc:
+            _fail(str(exc))
     if outcome_id is not None:
         ids = [o.id for o in evidence.outcomes]
         if outcome_id not in ids:

@@ -122,11 +122,12 @@ def check(
     if missing:
         raise SystemExit(EXIT_INPUT)
     target = None
-    if output:
+    if output and output != "-":  # `--output -` is standard output
+        from gradecli.pipeline import rule_set_inputs
         from gradecli.report.output import OutputError, check_target
 
         try:
-            target = check_target(output, files)
+            target = check_target(output, [*files, *rule_set_inputs(rules, config.rules, config_path=config_path)])
         except OutputError as exc:
             click.echo(f"gradecli: {exc}", err=True)
             raise SystemExit(EXIT_INPUT) from None

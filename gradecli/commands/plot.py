@@ -100,11 +100,14 @@ def plot() -> None:
     """
 
 
-def load_drawable(file: str, output: str, rules: str | None, command: str = "plot") -> tuple[Assessment, Path]:
-    """Check matplotlib, the output path (never the input) and the evidence file, in that order,
-    and assess it under the rule set that applies (:func:`gradecli.pipeline.choose_rules`);
-    return (the assessment, target path). Shared by `plot` and `report`."""
-    from gradecli.pipeline import config_rules, load_and_assess
+def load_drawable(
+    file: str, output: str, rules: str | None, command: str = "plot"
+) -> tuple[Assessment, Path | None]:
+    """Check matplotlib, the output path (never an input: the evidence file, a rule set named on the
+    command line or in the file, the repository's config) and the evidence file, in that order, and
+    assess it under the rule set that applies (:func:`gradecli.pipeline.choose_rules`); return (the
+    assessment, target path — None for ``-``, standard output). Shared by `plot` and `report`."""
+    from gradecli.pipeline import load_and_assess, load_config, rule_set_inputs
     from gradecli.plots import PlotsUnavailable, require_matplotlib
     from gradecli.problems import InputError
     from gradecli.report.output import OutputError, check_target
@@ -118,13 +121,24 @@ def load_drawable(file: str, output: str, rules: str | None, command: str = "plo
     except PlotsUnavailable as exc:
         fail(str(exc))
     try:
-        target = check_target(output, [file])
-    except OutputError as exc:
-        fail(str(exc))
-    try:
-        *_, assessment = load_and_assess(file, cli_rules=rules, config=config_rules())
+        config, config_path = load_config()
     except InputError as exc:
         exit_with_problems(exc)
+    target = None
+    if output != "-":
+        try:
+            target = check_target(output, [file, *rule_set_inputs(rules, config.rules, config_path=config_path)])
+        except OutputError as exc:
+            fail(str(exc))
+    try:
+        evidence, _, _, assessment = load_and_assess(file, cli_rules=rules, config=config.rules)
+    except InputError as exc:
+        exit_with_problems(exc)
+    if target is not None and evidence.defaults.rules:
+        try:
+            check_target(output, rule_set_inputs(evidence.defaults.rules))
+        except OutputError as exc:
+            fail(str(exc))
     return assessment, target
 
 

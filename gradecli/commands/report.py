@@ -43,6 +43,9 @@ def report(file: str, output: str, rules: str | None) -> None:
     from gradecli.plots.page import render
 
     html = render(assessment)
+    if target is None:  # `-o -`: standard output
+        click.echo(html, nl=False)
+        return
     try:
         write_atomic(target, html.encode("utf-8"))
     except OSError as exc:

@@ -128,6 +128,6 @@ def write_output(text: str, output: str | None, inputs: list[str], force: bool) 
         target = check_target(output, [src for src in inputs if src])
     except OutputError as exc:
         raise InputError.single(output, str(exc).split(": ", 1)[-1]) from None
-    if target.exists() and not force:
+    if target.is_file() and not force:  # a FIFO or a device (e.g. /dev/stdout) is written to as it is
         raise InputError.single(output, "already exists; use --force to overwrite it")
     write_atomic(target, text.encode("utf-8"))

@@ -4,6 +4,11 @@ A report written with ``--output PATH`` appears all at once or not at all: the t
 temporary file in the same directory, is flushed to disk, and replaces PATH with ``os.replace``
 (atomic on POSIX and Windows when both names are on one file system). An interrupted run never
 leaves a half-written table behind, and a reader never sees one.
+
+A target that exists and is not a regular file — a FIFO, ``/dev/stdout``, ``/dev/null``, a terminal —
+is written to directly (there is nothing to replace atomically, and replacing it would turn a pipe or
+a device into a file). Any failure to write (a full disk, a read-only folder, a name too long) is an
+:class:`OutputError` with one line for the user (exit 2), and the old file, if any, is left as it was.
 """
 
 from __future__ import annotations
@@ -20,9 +25,17 @@ class OutputError(Exception):
 def check_target(output: str, inputs: list[str]) -> Path:
     """Return the path to write for ``--output PATH``, or raise :class:`OutputError` when writing there
     would destroy an input file or cannot work (a directory, a missing parent directory)."""
+    import stat
+
     target = Path(output)
     if target.is_dir():
         raise OutputError(f"--output {output}: is a directory; give a file name")
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False
+    if special:  # /dev/stdout, /dev/null, a FIFO: written in place, as named (never an input file)
+        return target
     # Write through a symbolic link to the file it points at, rather than replacing the link.
     resolved = Path(os.path.realpath(target))
     for name in inputs:
@@ -50,12 +63,43 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _write_special(path: Path, data: bytes) -> None:
+    """A FIFO or a device: written in place (``fsync`` is meaningless there and may fail)."""
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: the command line ends quietly
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then ``os.replace``."""
+    """Write ``data`` to ``path`` atomically: a temporary file in the same directory, then ``os.replace``.
+    Raises :class:`OutputError` when it cannot be written (the old file is kept)."""
+    import stat
     import tempfile
 
+    try:
+        existing = os.stat(path)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        _write_special(path, data)
+        return
     mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        # a short temporary name: the target's own name may be as long as the file system allows
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gradecli-", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -63,6 +107,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
