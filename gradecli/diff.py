@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from gradecli.escape import github_line, terminal
+from gradecli.escape import markdown as md_escape
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, DomainAssessment, OutcomeAssessment, UpgradeAssessment
 
 
@@ -160,44 +162,53 @@ def _domain_text(d: DomainChange) -> str:
     return f"{DOMAIN_NAMES[d['domain']]}: {old} → {new}"
 
 
+def _code(name: str) -> str:
+    """A file name as Markdown code, or escaped text when a code span cannot hold it safely."""
+    return f"`{name}`" if name.isprintable() and "`" not in name and name else md_escape(name)
+
+
 def markdown(entries: list[OutcomeChange], old_name: str, new_name: str) -> str:
+    """A Markdown table (pull-request comments); every name from a file goes through
+    :func:`gradecli.escape.markdown`."""
     changed = [e for e in entries if e["status"] != "unchanged"]
-    lines = [f"### gradecli diff: `{old_name}` → `{new_name}`", ""]
+    lines = [f"### gradecli diff: {_code(old_name)} → {_code(new_name)}", ""]
     if not changed:
         return "\n".join([*lines, "No outcome changed.", ""])
     lines += ["| Outcome | Studies | Effect | Domains | Certainty |", "|---|---|---|---|---|"]
     for e in changed:
         studies = []
         if e["studies_added"]:
-            studies.append("+ " + ", ".join(e["studies_added"]))
+            studies.append("+ " + ", ".join(md_escape(s) for s in e["studies_added"]))
         if e["studies_removed"]:
-            studies.append("− " + ", ".join(e["studies_removed"]))
+            studies.append("− " + ", ".join(md_escape(s) for s in e["studies_removed"]))
         eff = e["effect"]
-        effect = f"{_effect_text(eff['old'])} → {_effect_text(eff['new'])}" if eff else "—"
-        doms = "<br>".join(_domain_text(d) for d in e["domains"]) or "—"
+        effect = md_escape(f"{_effect_text(eff['old'])} → {_effect_text(eff['new'])}") if eff else "—"
+        doms = "<br>".join(md_escape(_domain_text(d)) for d in e["domains"]) or "—"
         c = e["certainty"]
         cert = f"**{_level(c['old'])} → {_level(c['new'])}**" if c["changed"] else _level(c["new"])
-        name = f"{e['name']} ({e['status']})" if e["status"] in ("added", "removed") else e["name"]
+        name = md_escape(e["name"]) + (f" ({e['status']})" if e["status"] in ("added", "removed") else "")
         lines.append(f"| {name} | {'<br>'.join(studies) or '—'} | {effect} | {doms} | {cert} |".replace("\n", " "))
     return "\n".join([*lines, ""])
 
 
 def text(entries: list[OutcomeChange]) -> str:
+    """Plain text for a terminal or a CI log: every name from a file is shown escaped
+    (:func:`gradecli.escape.terminal`) and no line can be a GitHub Actions workflow command."""
     lines = []
     for e in entries:
         if e["status"] == "unchanged":
             continue
-        lines.append(f"{e['name']} ({e['outcome']}): {e['status']}")
+        lines.append(f"{terminal(e['name'])} ({terminal(e['outcome'])}): {e['status']}")
         if e["studies_added"]:
-            lines.append(f"  studies added: {', '.join(e['studies_added'])}")
+            lines.append(f"  studies added: {', '.join(terminal(s) for s in e['studies_added'])}")
         if e["studies_removed"]:
-            lines.append(f"  studies removed: {', '.join(e['studies_removed'])}")
+            lines.append(f"  studies removed: {', '.join(terminal(s) for s in e['studies_removed'])}")
         eff = e["effect"]
         if eff:
             lines.append(f"  effect: {_effect_text(eff['old'])} → {_effect_text(eff['new'])}")
         for d in e["domains"]:
-            lines.append(f"  {_domain_text(d)}" + (f" ({d['why']})" if d["why"] else ""))
+            lines.append(f"  {_domain_text(d)}" + (f" ({terminal(d['why'])})" if d["why"] else ""))
         c = e["certainty"]
         if c["changed"]:
             lines.append(f"  certainty: {_level(c['old'])} → {_level(c['new'])}")
-    return "\n".join(lines) + "\n" if lines else "No outcome changed.\n"
+    return github_line("\n".join(lines)) + "\n" if lines else "No outcome changed.\n"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gradecli.escape import terminal
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -43,11 +45,9 @@ class InputError(Exception):
         return cls([Problem(file, line, col, path, message)])
 
 
-def printable(text: str) -> str:
-    """``text`` with every unprintable character escaped as Python would (``\\n``, ``\\u2028``)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+printable = terminal
+"""``text`` with every unprintable character escaped as Python would (``\\n``, ``\\u2028``): the one
+implementation is :func:`gradecli.escape.terminal`."""
 
 
 MAX_KEY_SHOWN = 60

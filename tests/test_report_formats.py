@@ -294,8 +294,8 @@ def test_write_atomic_leaves_the_old_file_when_replacing_fails(tmp_path: Path, m
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
-        write_atomic(target, b"new")
+    with pytest.raises(OutputError, match=r"cannot write .*sof\.html: No space left on device"):
+        write_atomic(target, b"new")  # one line for the user (exit 2), not an OSError (exit 3)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["sof.html"]  # no temporary file left behind
 

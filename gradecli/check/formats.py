@@ -1,4 +1,11 @@
-"""Output formats of `gradecli check`: thin functions over findings. They never judge."""
+"""Output formats of `gradecli check`: thin functions over findings. They never judge.
+
+A finding's message is already on one line with its controls escaped (:func:`gradecli.check.findings.make`);
+the file name is not, and both may hold anything a pull request put there. So: ``text`` shows the
+file name escaped for the terminal and defuses GitHub Actions workflow commands in every line;
+``github`` escapes the properties and the message of each annotation as GitHub's runner requires;
+``junit`` removes what XML 1.0 cannot hold before the XML escaping.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,17 @@ from xml.sax.saxutils import quoteattr
 
 from gradecli.check.findings import CODES, Finding, printable
 from gradecli.check.run import FileResult
+from gradecli.escape import github_line, github_message, github_property, xml_text
 
 
 def text(findings: list[Finding]) -> str:
     return "".join(
-        f"{f.file}:{f.line}:{f.col}: {f.severity} {f.code} {f.message}\n"
-        if f.line
-        else f"{f.file}: {f.severity} {f.code} {f.message}\n"
+        github_line(
+            f"{printable(f.file)}:{f.line}:{f.col}: {f.severity} {f.code} {printable(f.message)}"
+            if f.line
+            else f"{printable(f.file)}: {f.severity} {f.code} {printable(f.message)}"
+        )
+        + "\n"
         for f in findings
     )
 
@@ -22,24 +33,16 @@ def json_lines(findings: list[Finding]) -> str:
     return "".join(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in findings)
 
 
-def _gh_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(value: str) -> str:
-    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def github(findings: list[Finding]) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
     lines = []
     for f in findings:
-        props = [f"file={_gh_property(f.file)}"]
+        props = [f"file={github_property(f.file)}"]
         if f.line:
             props += [f"line={f.line}", f"col={f.col}"]
-        props.append(f"title={_gh_property(f.code + ' ' + CODES[f.code][1])}")
-        lines.append(f"::{level[f.severity]} {','.join(props)}::{_gh_data(f.message)}\n")
+        props.append(f"title={github_property(f.code + ' ' + CODES[f.code][1])}")
+        lines.append(f"::{level[f.severity]} {','.join(props)}::{github_message(f.message)}\n")
     return "".join(lines)
 
 
@@ -55,7 +58,7 @@ def junit(results: list[FileResult], failing: set[str]) -> str:
             kind = "failure" if f.severity in failing else "system-out"
             if kind == "failure":
                 body.append(
-                    f"      <failure message={quoteattr(f.code + ': ' + f.message)} type={quoteattr(f.code)}>"
+                    f"      <failure message={quoteattr(xml_text(f.code + ': ' + f.message))} type={quoteattr(f.code)}>"
                     f"{_xml(where + ': ' + f.message)}</failure>"
                 )
             else:
@@ -78,4 +81,5 @@ def junit(results: list[FileResult], failing: set[str]) -> str:
 
 
 def _xml(value: str) -> str:
+    value = xml_text(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

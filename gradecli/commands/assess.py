@@ -197,16 +197,18 @@ def _table(result: Assessment, other_result: Assessment | None, profile: bool, c
 
 
 def _detail(result: Assessment, console: Console) -> None:
-    """Per outcome: the text forest plot and every domain's rating with its reason."""
+    """Per outcome: the text forest plot and every domain's rating with its reason. Text from the
+    file is printed as Rich Text (never markup), its controls shown escaped, no workflow command."""
     from rich.text import Text
 
+    from gradecli.escape import github_line, terminal
     from gradecli.grade.assessment import DOMAIN_NAMES
     from gradecli.plots.data import PlotDataError, forest_data
     from gradecli.report.forest_text import forest_notes, forest_table
 
     for oa in result.outcomes:
         console.print()
-        console.print(Text(f"{oa.name} [{oa.id}]", style="bold"))
+        console.print(Text(github_line(f"{terminal(oa.name)} [{terminal(oa.id)}]"), style="bold"))
         if oa.form == "studies":
             try:
                 data = forest_data(oa, result.studies)
@@ -225,10 +227,10 @@ def _detail(result: Assessment, console: Console) -> None:
                 rating + (f" ({d.status.replace('_', ' ')})" if d.status not in ("proposed", "not_assessed") else "")
             )
             if d.proposal.rule:
-                line.append(f" [{d.proposal.rule}]", style="dim")
+                line.append(f" [{github_line(terminal(d.proposal.rule))}]", style="dim")
             why = d.reviewer_reason or d.proposal.explanation
             if why:
-                line.append(f" — {why}")
+                line.append(f" — {github_line(terminal(why))}")
             console.print(line)
         for u in oa.upgrades:
             if u.levels or u.proposed_levels:

@@ -46,6 +46,8 @@ ROB1_HEADERS = (
     "Selective.reporting",
     "Other.sources.of.bias",
 )
+
+
 @dataclass
 class RobRow:
     study: str
@@ -170,7 +172,10 @@ def merge_into_evidence(tab: RobTable, evidence_path: str) -> tuple[str, list[st
 
 
 def export_robvis(evidence_path: str, tool: str) -> tuple[str, list[str]]:
-    """The robvis table (CSV text, LF line ends) of the studies assessed with ``tool``."""
+    """The robvis table (CSV text, LF line ends) of the studies assessed with ``tool``. Every cell is
+    text and goes through :func:`gradecli.escape.csv_cell` (a study id such as ``=HYPERLINK(…)`` gets
+    a leading ``'``; control characters are shown escaped)."""
+    from gradecli.escape import csv_cell
     from gradecli.io.evidence import load_evidence
 
     ev = load_evidence(evidence_path)
@@ -190,7 +195,8 @@ def export_robvis(evidence_path: str, tool: str) -> tuple[str, list[str]]:
             notes.append(f"study {s.id!r}: assessed with {rob.tool}, not {tool} (left out)")
             continue
         d = {str(k): str(v) for k, v in rob.domains.items()}
-        w.writerow((s.id, *(JUDGMENT_WORDS[d[x]] if x in d else "" for x in doms), JUDGMENT_WORDS[str(rob.overall)]))
+        row = (s.id, *(JUDGMENT_WORDS[d[x]] if x in d else "" for x in doms), JUDGMENT_WORDS[str(rob.overall)])
+        w.writerow(tuple(csv_cell(cell) for cell in row))  # every cell is text (formula injection)
         n += 1
     if n == 0:
         raise InputError.single(evidence_path, f"no study is assessed with {tool}: nothing to export")

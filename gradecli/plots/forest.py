@@ -12,9 +12,11 @@ Every mark has an SVG id (``gid``): ``study-<n>`` (1-based row), ``study-<n>-ci`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
+from gradecli.escape import terminal
 from gradecli.plots.data import (
     JUDGMENTS,
     TOOL_NAMES,
@@ -69,9 +71,27 @@ def forest_figure(
     height: float | None = None,
     id_prefix: str = "",
 ) -> Figure:
-    """Draw ``d``; ``width``/``height`` in inches (default: from the content)."""
+    """Draw ``d``; ``width``/``height`` in inches (default: from the content). Text from the file
+    is drawn as text (see :func:`label`)."""
+    d = dataclasses.replace(
+        d,
+        outcome_name=label(d.outcome_name),
+        rows=[dataclasses.replace(r, label=label(r.label)) for r in d.rows],
+        favours=(label(d.favours[0]), label(d.favours[1])),
+        references=[dataclasses.replace(ref, label=label(ref.label)) for ref in d.references],
+        method=label(d.method),
+        heterogeneity=label(d.heterogeneity),
+        reference_note=label(d.reference_note),
+    )
     with style():
         return _draw(d, width, height, id_prefix)
+
+
+def label(text: str) -> str:
+    """Text from the evidence file for matplotlib: controls shown escaped (no character that SVG's
+    XML cannot hold) and ``$`` escaped, so ``$\\frac{1}{2}$`` is drawn as written, not as mathtext
+    (matplotlib draws ``\\$`` as ``$``; the same effect as ``parse_math=False`` on every text)."""
+    return terminal(text).replace("$", "\\$")
 
 
 def _draw(d: ForestData, width: float | None, height: float | None, p: str) -> Figure:

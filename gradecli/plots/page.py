@@ -12,13 +12,13 @@ page holds no ``http(s)://`` address at all unless the evidence file itself give
 from __future__ import annotations
 
 import re
-from html import escape
 
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
 from gradecli.plots.data import PlotDataError, forest_data, rob_data
 from gradecli.plots.forest import forest_figure
 from gradecli.plots.output import figure_bytes, svg_fragment
 from gradecli.plots.rob import rob_figure
+from gradecli.report.html import escape  # html.escape after gradecli.escape.xml_text
 from gradecli.report.html import render as render_sof
 from gradecli.report.text import certainty_text, domain_cell, effect_text
 

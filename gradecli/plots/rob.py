@@ -8,9 +8,11 @@ the bars (optionally prefixed).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from gradecli.plots.data import COLOURS, JUDGMENTS, PlotDataError, RobBlock, summary_shares
+from gradecli.plots.forest import label
 from gradecli.plots.output import new_figure, style
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ def rob_figure(
     """``kind``: traffic-light, summary or both; ``width``/``height`` in inches (default: from the content)."""
     if not blocks:
         raise PlotDataError("no study has a risk-of-bias assessment: no risk-of-bias figure to draw")
+    # study ids come from the file: drawn as text, never as mathtext (see gradecli.plots.forest.label)
+    blocks = [dataclasses.replace(b, studies=[label(s) for s in b.studies]) for b in blocks]
     with style():
         return _draw(blocks, kind, width, height, id_prefix)
 

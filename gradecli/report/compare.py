@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from gradecli.escape import github_line, terminal
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
 
 
@@ -35,27 +36,29 @@ def differences(a: Assessment, b: Assessment) -> list[dict[str, object]]:
 
 
 def render_text(a: Assessment, b: Assessment) -> str:
+    """Plain text (print it with markup off): every name from a file is escaped for the terminal."""
     diffs = differences(a, b)
+    ra, rb = terminal(a.rules), terminal(b.rules)
     if not diffs:
-        return f"Rule sets {a.rules} and {b.rules} agree on every outcome."
-    lines = [f"Where {a.rules} and {b.rules} disagree:"]
+        return github_line(f"Rule sets {ra} and {rb} agree on every outcome.")
+    lines = [f"Where {ra} and {rb} disagree:"]
     # The casts restate the shapes built by differences() just above: "certainty" maps rule-set
     # names to certainties, "domains" is a list of {"domain": name, RULES: {"rating", "rule", "why"}}.
     for d in diffs:
         cert = cast("dict[str, object]", d["certainty"])
         lines.append(
-            f"- {d['name']} ({d['outcome']}): certainty {_v(cert[a.rules])} under {a.rules}, "
-            f"{_v(cert[b.rules])} under {b.rules}"
+            f"- {terminal(str(d['name']))} ({terminal(str(d['outcome']))}): certainty {_v(cert[a.rules])} under {ra}, "
+            f"{_v(cert[b.rules])} under {rb}"
         )
         for dom in cast("list[dict[str, object]]", d["domains"]):
             x, y = cast("dict[str, object]", dom[a.rules]), cast("dict[str, object]", dom[b.rules])
             lines.append(
-                f"    {DOMAIN_NAMES[cast(str, dom['domain'])]}: {_v(x['rating'])} [{x['rule']}] vs "
-                f"{_v(y['rating'])} [{y['rule']}]"
+                f"    {DOMAIN_NAMES[cast(str, dom['domain'])]}: {_v(x['rating'])} [{terminal(str(x['rule']))}] vs "
+                f"{_v(y['rating'])} [{terminal(str(y['rule']))}]"
             )
-            lines.append(f"      {a.rules}: {x['why']}")
-            lines.append(f"      {b.rules}: {y['why']}")
-    return "\n".join(lines)
+            lines.append(f"      {ra}: {terminal(str(x['why']))}")
+            lines.append(f"      {rb}: {terminal(str(y['why']))}")
+    return github_line("\n".join(lines))
 
 
 def _v(value: object) -> str:

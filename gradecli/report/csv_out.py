@@ -5,6 +5,15 @@ dot as decimal separator, no thousands separators); a missing value is an empty 
 without studies are included, with empty cells. Ratings are the JSON vocabulary (``very_low``,
 ``serious``, ``not_assessed`` ...). The rows follow :func:`gradecli.report.sof.build`, whose footnote
 letters the ``footnotes`` column uses.
+
+Spreadsheet formula injection (text from the evidence file is untrusted): every TEXT column —
+``outcome_id``, ``outcome``, ``importance``, ``measure``, ``certainty``, the domain columns,
+``footnotes`` and ``statement`` — goes through :func:`gradecli.escape.csv_cell`, which puts a ``'``
+before a cell that starts with ``= + - @``, a tab or a carriage return (OWASP) and shows control
+characters other than newline and tab escaped (so a bare CR cannot split a row; a newline inside a
+cell is quoted by the csv module). The NUMERIC columns (``estimate`` ... ``comparator_mean``, see
+:data:`NUMERIC`) are written by gradecli itself with :func:`repr` and are never prefixed: -0.5
+stays a number.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import csv
 import io
 import math
 
+from gradecli.escape import csv_cell
 from gradecli.grade.assessment import DOMAINS, Assessment
 from gradecli.report.sof import build
 
@@ -40,6 +50,15 @@ COLUMNS = [
     "footnotes",
     "statement",
 ]
+
+NUMERIC = frozenset(
+    {
+        "estimate", "ci_lb", "ci_ub", "participants", "studies", "comparator_risk", "intervention_risk",
+        "intervention_risk_lb", "intervention_risk_ub", "risk_difference", "risk_difference_lb",
+        "risk_difference_ub", "per", "comparator_mean",
+    }
+)  # fmt: skip
+"""Columns gradecli fills with numbers (never prefixed); every other column is text (escaped)."""
 
 
 def _num(x: float | int | None) -> str:
@@ -89,5 +108,5 @@ def render(assessment: Assessment) -> str:
                     record[d.domain] = d.rating.value if d.rating is not None and usable else d.status
             record["footnotes"] = " | ".join(f"{letter}: {notes[letter]}" for letter in row.letters)
             record["statement"] = o.statement or ""
-        writer.writerow(record)
+        writer.writerow({k: v if k in NUMERIC else csv_cell(v) for k, v in record.items()})
     return buffer.getvalue()

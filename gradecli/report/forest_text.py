@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from gradecli.escape import github_line, terminal
 from gradecli.formatting import BIG, power_of_ten
 
 if TYPE_CHECKING:
@@ -149,6 +150,12 @@ def _text(cells: list[tuple[str, str]]) -> Text:
     return t
 
 
+def _plain(text: str) -> Text:
+    from rich.text import Text
+
+    return Text(text)
+
+
 def _ticks(axis: _Axis, d: ForestData) -> str:
     """An axis line of tick labels: the two ends and the null."""
     row = [" "] * axis.width
@@ -180,7 +187,9 @@ def forest_table(d: ForestData, width: int = 80) -> Table:
     pooled_text = _ci(*d.pooled, d.ratio) if d.pooled else "not estimable"
     pi_text = f"[{_number(d.prediction[0], d.ratio)}, {_number(d.prediction[1], d.ratio)}]" if d.prediction else ""
     est_w = max([len(t) for t in [*ci_texts, pooled_text, pi_text]] + [len(d.measure) + 9])
-    label_w = min(max([len(r.label) for r in d.rows] + [19]), 22)
+    # from the file: controls escaped, no workflow command, shown as Text (never markup)
+    labels = [github_line(terminal(r.label)) for r in d.rows]
+    label_w = min(max([len(label) for label in labels] + [19]), 22)
     weight_w = 6
     plot_w = max(15, min(60, width - label_w - est_w - weight_w - 8))
     axis = _Axis(*_limits(d), plot_w, d.log_scale)
@@ -189,9 +198,9 @@ def forest_table(d: ForestData, width: int = 80) -> Table:
     table.add_column(d.measure + (" (log)" if d.log_scale else ""), no_wrap=True, width=plot_w)
     table.add_column(f"{d.measure} [95% CI]", justify="right", no_wrap=True)
     table.add_column("Weight", justify="right", no_wrap=True, width=weight_w)
-    for r, text in zip(d.rows, ci_texts, strict=True):
+    for r, label, text in zip(d.rows, labels, ci_texts, strict=True):
         weight = "" if r.weight is None else f"{100 * r.weight:.1f}%"
-        table.add_row(r.label, _text(_line(axis, d, r.estimate, r.lo, r.hi, "study")), text, weight)
+        table.add_row(_plain(label), _text(_line(axis, d, r.estimate, r.lo, r.hi, "study")), text, weight)
     table.add_section()
     total = sum(r.weight or 0 for r in d.rows)
     if d.pooled:
@@ -216,9 +225,10 @@ def forest_notes(d: ForestData) -> list[str]:
     out = []
     left, right = d.favours
     if left and right:
-        out.append(f"◂ {left} | {right} ▸")
+        out.append(f"◂ {terminal(left)} | {terminal(right)} ▸")
     if d.method:
-        out.append(d.method[0].upper() + d.method[1:] + (f". {d.heterogeneity}." if d.heterogeneity else "."))
+        method = terminal(d.method)
+        out.append(method[0].upper() + method[1:] + (f". {terminal(d.heterogeneity)}." if d.heterogeneity else "."))
     if d.reference_note:
-        out.append(d.reference_note.replace("Dashed lines", "┆") + ".")
+        out.append(terminal(d.reference_note.replace("Dashed lines", "┆")) + ".")
     return out

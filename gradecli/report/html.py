@@ -11,14 +11,22 @@ The cells come from :func:`gradecli.report.sof.build`, as for every other format
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape as _html_escape
 
+from gradecli.escape import xml_text
 from gradecli.grade.assessment import Assessment
 from gradecli.report.sof import DEFINITIONS, build
 
 LEVEL_CLASS = {"HIGH": "high", "MODERATE": "moderate", "LOW": "low", "VERY LOW": "very-low"}
 MARK_CLASS = {"⊕": "on", "◯": "off"}  # ◯ is drawn larger than ⊕ in most fonts; .off evens them out
 _LABEL = re.compile(r"(^|· )(Population|Setting|Intervention|Comparison):")
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """:func:`html.escape` (quotes too: safe in an attribute) of text from the evidence file, after
+    the characters HTML and XML cannot hold are shown escaped (:func:`gradecli.escape.xml_text`)."""
+    return _html_escape(xml_text(text), quote=quote)
+
 
 CSS = """
 :root { --ink: #1b1f24; --muted: #4a5561; --rule: #9aa7b4; --head: #e4ebf2; --band: #0b3a63; }

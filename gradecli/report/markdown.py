@@ -2,26 +2,21 @@
 
 The cells come from :func:`gradecli.report.sof.build`, as for every other format. Text from the
 evidence file is escaped: Markdown punctuation is backslash-escaped, ``|`` cannot end a cell, and
-``<``/``>`` become entities so a file cannot smuggle raw HTML into a rendered page.
+``<``/``>`` become entities so a file cannot smuggle raw HTML into a rendered page, ``@name``
+cannot mention anyone and control characters are shown escaped (:func:`gradecli.escape.markdown`).
 """
 
 from __future__ import annotations
 
-import re
-
+from gradecli.escape import markdown
 from gradecli.grade.assessment import Assessment
 from gradecli.report.sof import DEFINITIONS, build
 
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-
 
 def escape(text: str) -> str:
-    """Escape text for a Markdown paragraph or table cell; line breaks become ``<br>``."""
-    text = _ENTITY.sub("&amp;", text)
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return "<br>".join(line.strip() for line in text.splitlines())
+    """Escape text for a Markdown paragraph or table cell; line breaks become ``<br>`` (see
+    :func:`gradecli.escape.markdown`)."""
+    return markdown(text)
 
 
 def _row(cells: list[str]) -> str:

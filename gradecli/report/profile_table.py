@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from gradecli.escape import github_line, terminal, terminal_lines
 from gradecli.grade.assessment import DOMAINS, Assessment
 from gradecli.report.text import certainty_text, domain_cell, effect_text
 
@@ -21,6 +23,16 @@ SHORT = {
 WIDE = 130
 
 
+def _one(text: str) -> str:
+    """Text from the file on one line: controls shown escaped, no workflow command."""
+    return github_line(terminal(text))
+
+
+def _cell(text: str) -> Text:
+    """A table cell as Text (never markup), its own line breaks kept."""
+    return Text(github_line(terminal_lines(text)))
+
+
 def render(assessment: Assessment, console: Console) -> None:
     """A table on wide terminals; one block per outcome on narrow ones (and in pipes)."""
     if console.width >= WIDE:
@@ -30,13 +42,13 @@ def render(assessment: Assessment, console: Console) -> None:
 
 
 def render_blocks(assessment: Assessment, console: Console) -> None:
-    console.print(assessment.title, style="bold", highlight=False)
+    console.print(_one(assessment.title), style="bold", highlight=False, markup=False)
     letters = iter("abcdefghijklmnopqrstuvwxyz")
     notes: list[str] = []
     for o in assessment.outcomes:
         console.print()
-        console.print(f"{o.name} [{o.importance}]", style="bold", highlight=False, markup=False)
-        console.print(f"  Effect: {effect_text(o)}", highlight=False, markup=False)
+        console.print(f"{_one(o.name)} [{o.importance}]", style="bold", highlight=False, markup=False)
+        console.print(f"  Effect: {_one(effect_text(o))}", highlight=False, markup=False)
         if o.form == "none":
             continue
         e = o.effect
@@ -44,22 +56,22 @@ def render_blocks(assessment: Assessment, console: Console) -> None:
             n = f"{e.participants:,}" if e.participants is not None else "not reported"
             k = f"{e.k}" if e.k is not None else "not reported"
             console.print(
-                f"  Participants: {n} · studies: {k}" + (f" · {e.method}" if e.method else ""),
+                f"  Participants: {n} · studies: {k}" + (f" · {_one(e.method)}" if e.method else ""),
                 highlight=False,
                 markup=False,
             )
         for d in o.domains:
-            cell = domain_cell(d)
+            cell = _one(domain_cell(d))
             if d.footnote:
                 letter = next(letters, "*")
-                notes.append(f"{letter} {d.footnote}")
+                notes.append(f"{letter} {_one(d.footnote)}")
                 cell += f" ({letter})"
             console.print(f"  {SHORT[d.domain] + ':':<14}{cell}", highlight=False, markup=False)
         cert = certainty_text(o.certainty)
         for u in o.upgrades:
             if u.footnote:
                 letter = next(letters, "*")
-                notes.append(f"{letter} {u.footnote}")
+                notes.append(f"{letter} {_one(u.footnote)}")
                 cert += f" ({letter})"
         if o.not_assessed:
             cert += " — provisional: " + ", ".join(d.replace("_", " ") for d in o.not_assessed) + " not assessed"
@@ -72,11 +84,13 @@ def _footer(assessment: Assessment, console: Console, notes: list[str]) -> None:
         console.print()
     for note in notes:
         console.print(note, highlight=False, markup=False)
-    console.print(f"Rules: {assessment.rules} (gradecli {assessment.gradecli_version}).", highlight=False)
+    console.print(
+        f"Rules: {_one(assessment.rules)} (gradecli {assessment.gradecli_version}).", highlight=False, markup=False
+    )
 
 
 def render_table(assessment: Assessment, console: Console) -> None:
-    table = Table(title=assessment.title, title_justify="left", show_lines=True, expand=False)
+    table = Table(title=Text(_one(assessment.title)), title_justify="left", show_lines=True, expand=False)
     table.add_column("Outcome", overflow="fold", min_width=14)
     table.add_column("Effect (95% CI)", overflow="fold")
     table.add_column("№ (studies)", overflow="fold")
@@ -87,28 +101,28 @@ def render_table(assessment: Assessment, console: Console) -> None:
     notes: list[str] = []
     for o in assessment.outcomes:
         if o.form == "none":
-            table.add_row(o.name, effect_text(o), "0", *[""] * len(DOMAINS), "—")
+            table.add_row(_cell(o.name), _cell(effect_text(o)), "0", *[""] * len(DOMAINS), "—")
             continue
         e = o.effect
         n = f"{e.participants:,}" if e and e.participants is not None else "not reported"
         k = f"({e.k})" if e and e.k is not None else ""
-        cells: list[str] = []
+        cells: list[Text] = []
         for d in o.domains:
-            cell = domain_cell(d)
+            cell = _one(domain_cell(d))
             if d.footnote:
                 letter = next(letters, "*")
-                notes.append(f"{letter} {d.footnote}")
+                notes.append(f"{letter} {_one(d.footnote)}")
                 cell += f" {letter}"
-            cells.append(cell)
+            cells.append(Text(cell))
         cert = certainty_text(o.certainty)
         for u in o.upgrades:
             if u.footnote:
                 letter = next(letters, "*")
-                notes.append(f"{letter} {u.footnote}")
+                notes.append(f"{letter} {_one(u.footnote)}")
                 cert += f" {letter}"
         if o.not_assessed:
             cert += " (provisional)"
-        table.add_row(o.name, effect_text(o), f"{n} {k}".strip(), *cells, cert)
+        table.add_row(_cell(o.name), _cell(effect_text(o)), f"{n} {k}".strip(), *cells, Text(cert))
     console.print(table)
     if any(o.not_assessed for o in assessment.outcomes):
         notes.append(

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from gradecli.escape import github_line, terminal, terminal_lines
 from gradecli.grade.assessment import Assessment
 from gradecli.report.sof import DEFINITIONS, Row, Sof, build
 
@@ -17,14 +18,24 @@ outcome is printed as a block of labelled lines instead (same cells, same order)
 
 def render(assessment: Assessment, console: Console) -> None:
     sof = build(assessment)
-    console.print(Text(sof.title, style="bold"))
+    console.print(Text(_one(sof.title), style="bold"))
     for line in sof.question_lines:
-        console.print(Text(line))
+        console.print(Text(_one(line)))
     if console.width < NARROW:
         _blocks(sof, console)
     else:
         _table(sof, console)
     _footer(sof, console)
+
+
+def _one(text: str) -> str:
+    """Text from the file on one line: controls shown escaped, no workflow command."""
+    return github_line(terminal(text))
+
+
+def _cell(text: str) -> Text:
+    """A cell whose line breaks are the renderer's own (see :func:`gradecli.escape.terminal_lines`)."""
+    return Text(github_line(terminal_lines(text)))
 
 
 def _certainty(row: Row, newline: bool) -> Text:
@@ -37,47 +48,49 @@ def _certainty(row: Row, newline: bool) -> Text:
 
 def _blocks(sof: Sof, console: Console) -> None:
     labels = [
-        (f"Risk with {sof.comparator_name}", "comparator"),
-        (f"Risk with {sof.intervention_name}", "intervention"),
+        (f"Risk with {_one(sof.comparator_name)}", "comparator"),
+        (f"Risk with {_one(sof.intervention_name)}", "intervention"),
         ("Relative effect (95% CI)", "relative"),
         ("№ of participants (studies)", "participants"),
     ]
     for row in sof.rows:
         console.print()
-        head = Text(row.name, style="bold")
+        head = Text(_one(row.name), style="bold")
         if row.detail:
-            head.append(f" — {row.detail}", style="dim")
+            head.append(f" — {_one(row.detail)}", style="dim")
         console.print(head)
         if row.no_studies:
-            console.print(Text("  " + row.intervention, style="italic"))
+            console.print(Text("  " + _one(row.intervention), style="italic"))
             continue
         for label, attr in labels:
-            value = " ".join(getattr(row, attr).split("\n"))
+            value = _one(" ".join(getattr(row, attr).split("\n")))
             console.print(Text(f"  {label}: ") + Text(value or "—"))
         console.print(Text("  Certainty (GRADE): ") + _certainty(row, newline=False))
         if row.comments:
-            console.print(Text(f"  Comments: {row.comments}"))
+            console.print(Text(f"  Comments: {_one(row.comments)}"))
     console.print()
 
 
 def _table(sof: Sof, console: Console) -> None:
     table = Table(show_lines=True, expand=console.width < 140, header_style="bold", pad_edge=False)
     table.add_column("Outcome", ratio=3, overflow="fold")
-    table.add_column(f"Risk with {sof.comparator_name}", ratio=2, overflow="fold")
-    table.add_column(f"Risk with {sof.intervention_name}", ratio=3, overflow="fold")
+    table.add_column(Text(f"Risk with {_one(sof.comparator_name)}"), ratio=2, overflow="fold")
+    table.add_column(Text(f"Risk with {_one(sof.intervention_name)}"), ratio=3, overflow="fold")
     table.add_column("Relative effect (95% CI)", ratio=2, overflow="fold")
     table.add_column("№ of participants (studies)", ratio=2, overflow="fold")
     table.add_column("Certainty (GRADE)", ratio=2, overflow="fold")
     table.add_column("Comments", ratio=3, overflow="fold")
     for row in sof.rows:
-        name = Text(row.name, style="bold")
+        name = Text(_one(row.name), style="bold")
         if row.detail:
-            name.append("\n" + row.detail, style="dim")
+            name.append("\n" + github_line(terminal_lines(row.detail)), style="dim")
         if row.no_studies:
-            table.add_row(name, "", Text(row.intervention, style="italic"), "", "0", "—", "")
+            none = Text(github_line(terminal_lines(row.intervention)), style="italic")
+            table.add_row(name, "", none, "", "0", "—", "")
             continue
         cert = _certainty(row, newline=True)
-        table.add_row(name, row.comparator, row.intervention, row.relative, row.participants, cert, row.comments)
+        cells = (row.comparator, row.intervention, row.relative, row.participants)
+        table.add_row(name, *(_cell(c) for c in cells), cert, _cell(row.comments))
     console.print(table)
 
 
@@ -85,18 +98,18 @@ def _footer(sof: Sof, console: Console) -> None:
     if sof.statements:
         console.print(Text("What it means (GRADE guidance 26):", style="bold"))
         for name, text in sof.statements:
-            console.print(Text(f"  {name}: {text}"))
+            console.print(Text(f"  {_one(name)}: {_one(text)}"))
     if sof.footnotes:
         console.print()
     for letter, note in sof.footnotes:
-        console.print(Text(f"{letter} {note}"))
+        console.print(Text(f"{letter} {_one(note)}"))
     console.print()
-    console.print(Text(" · ".join(sof.abbreviations) + "."), style="dim")
+    console.print(Text(_one(" · ".join(sof.abbreviations)) + "."), style="dim")
     if sof.analysis_lines:
-        console.print(Text("Analysis: " + "; ".join(sof.analysis_lines) + "."), style="dim")
+        console.print(Text("Analysis: " + _one("; ".join(sof.analysis_lines)) + "."), style="dim")
     console.print(
         Text(
-            f"Rules: {sof.rules} (gradecli {sof.version}). GRADE certainty: "
+            f"Rules: {_one(sof.rules)} (gradecli {sof.version}). GRADE certainty: "
             + " ".join(f"{name} — {text}" for name, text in DEFINITIONS)
         ),
         style="dim",
