@@ -114,12 +114,22 @@ def check(
                 rulesets.get(ref)
     except InputError as exc:
         exit_with_problems(exc)
-    files, missing, outside = discover(paths, config, base)
+    from gradecli.check.discover import Passed
+    from gradecli.escape import terminal
+
+    passed = Passed()
+    files, missing, outside = discover(paths, config, base, passed)
     for link in outside:
-        click.echo(f"gradecli: {link}: skipped: a symbolic link that leads out of the folder being checked", err=True)
+        click.echo(
+            f"gradecli: {terminal(link)}: skipped: a symbolic link that leads out of the folder being checked", err=True
+        )
+    for where, why in passed.notes:
+        click.echo(f"gradecli: {terminal(where)}: skipped: {why}", err=True)
+    for where, why in passed.errors:
+        click.echo(f"gradecli: {terminal(where)}: {why}", err=True)
     for m in missing:
-        click.echo(f"gradecli: {m}: no such file or folder", err=True)
-    if missing:
+        click.echo(f"gradecli: {terminal(m)}: no such file or folder", err=True)
+    if missing or passed.errors:
         raise SystemExit(EXIT_INPUT)
     target = None
     if output and output != "-":  # `--output -` is standard output

@@ -26,8 +26,12 @@ def _git_show(rev: str, path: str) -> str:
     if out.returncode != 0:
         msg = out.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError.single(path, f"git show {rev}: {msg[-1] if msg else 'failed'}")
-    from gradecli.io.source import decode
+    from gradecli.io.source import MAX_BYTES, decode
 
+    if len(out.stdout) > MAX_BYTES:  # the committed version has the same limit as a file on disk
+        raise InputError.single(
+            f"{rev}:{path}", f"file is {len(out.stdout):,} bytes; the limit is {MAX_BYTES:,} bytes"
+        )
     return decode(out.stdout, f"{rev}:{path}")
 
 
