@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import TypedDict
 
-from gradecli.problems import InputError
+from gradecli.problems import InputError, printable
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.,()/+'\-]*$")
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
@@ -97,8 +97,10 @@ def _block(v: object, indent: int, out: list[str], flow_keys: frozenset[str], ke
 
 
 def dump_evidence(doc: Mapping[str, object], header: list[str]) -> str:
-    """YAML text of an evidence document with a header comment (one ``#`` line per entry)."""
-    lines = ["# " + h if h else "#" for h in header]
+    """YAML text of an evidence document with a header comment (one ``#`` line per entry). An entry
+    may quote a file name or a title from the imported file: its line breaks and other controls are
+    written escaped, so it stays inside its comment line and cannot add keys to the document."""
+    lines = ["# " + printable(h) if h else "#" for h in header]
     out: list[str] = []
     _block(doc, 0, out, frozenset({"data", "question", "analysis", "domains", "summary", "ci"}))
     return "\n".join(lines + out) + "\n"
