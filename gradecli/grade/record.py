@@ -107,35 +107,15 @@ def pooled(ctx: OutcomeContext) -> PooledAnalysis | None:
     if p is None:
         return None
     cc = {str(k): v for k, v in p.cc.items() if isinstance(v, (str, float, int, bool))} if p.cc else None
-    return PooledAnalysis(
-        measure=p.measure,
-        model=p.model,
-        method=p.method,
-        hksj=p.hksj,
-        k=p.k,
-        estimate=p.estimate,
-        se=p.se,
-        ci_lb=p.ci_lb,
-        ci_ub=p.ci_ub,
-        stat=p.stat,
-        pval=p.pval,
-        test=p.test,
-        df=p.df,
-        tau2=p.tau2,
-        i2=p.i2,
-        h2=p.h2,
-        q=p.q,
-        q_df=p.q_df,
-        q_p=p.q_p,
-        pi_lb=p.pi_lb,
-        pi_ub=p.pi_ub,
-        prediction=p.prediction,
-        pi_df=p.pi_df,
-        converged=p.converged,
-        tau2_iterations=p.tau2_iterations,
-        continuity_correction=cc,
-        dropped=[{"study": d.study, "reason": d.reason} for d in p.dropped],
-        warnings=list(p.warnings),
+    # every statistic PooledAnalysis names is copied from the result under the same name; the three
+    # that need converting for JSON are given explicitly
+    special = {
+        "continuity_correction": cc,
+        "dropped": [{"study": d.study, "reason": d.reason} for d in p.dropped],
+        "warnings": list(p.warnings),
+    }
+    return PooledAnalysis.model_validate(
+        {name: special[name] if name in special else getattr(p, name) for name in PooledAnalysis.model_fields}
     )
 
 
