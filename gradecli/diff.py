@@ -36,6 +36,8 @@ class DomainChange(TypedDict):
 class CertaintyChange(TypedDict):
     old: str | None
     new: str | None
+    old_ceiling: str | None  # a provisional rating (certainty None): the most it could be
+    new_ceiling: str | None
     changed: bool
 
 
@@ -117,6 +119,8 @@ def diff(old: Assessment, new: Assessment) -> list[OutcomeChange]:
         domains = _domain_changes(a, b)
         ca = a.certainty.value if a and a.certainty else None
         cb = b.certainty.value if b and b.certainty else None
+        pa = a.certainty_ceiling.value if a and a.provisional and a.certainty_ceiling else None
+        pb = b.certainty_ceiling.value if b and b.provisional and b.certainty_ceiling else None
         entry: OutcomeChange = {
             "outcome": oid,
             "name": named.name,
@@ -125,10 +129,14 @@ def diff(old: Assessment, new: Assessment) -> list[OutcomeChange]:
             "studies_removed": sorted(sa - sb),
             "effect": {"old": ea, "new": eb} if ea != eb else None,
             "domains": domains,
-            "certainty": {"old": ca, "new": cb, "changed": ca != cb},
+            "certainty": {"old": ca, "new": cb, "old_ceiling": pa, "new_ceiling": pb, "changed": (ca, pa) != (cb, pb)},
         }
         if status == "changed" and not (
-            entry["studies_added"] or entry["studies_removed"] or entry["effect"] or domains or ca != cb
+            entry["studies_added"]
+            or entry["studies_removed"]
+            or entry["effect"]
+            or domains
+            or entry["certainty"]["changed"]
         ):
             entry["status"] = "unchanged"
         out.append(entry)
@@ -145,7 +153,9 @@ def _effect_text(e: EffectSummary | None) -> str:
     return f"{e['measure']} {_num(e['estimate'])} ({_num(e['ci_lb'])} to {_num(e['ci_ub'])}), k={e['k']}"
 
 
-def _level(x: str | None) -> str:
+def _level(x: str | None, ceiling: str | None = None) -> str:
+    if x is None and ceiling is not None:
+        return f"not yet rated (at most {ceiling.replace('_', ' ')})"
     return "not rated" if x is None else x.replace("_", " ")
 
 
@@ -185,7 +195,8 @@ def markdown(entries: list[OutcomeChange], old_name: str, new_name: str) -> str:
         effect = md_escape(f"{_effect_text(eff['old'])} → {_effect_text(eff['new'])}") if eff else "—"
         doms = "<br>".join(md_escape(_domain_text(d)) for d in e["domains"]) or "—"
         c = e["certainty"]
-        cert = f"**{_level(c['old'])} → {_level(c['new'])}**" if c["changed"] else _level(c["new"])
+        old, new = _level(c["old"], c["old_ceiling"]), _level(c["new"], c["new_ceiling"])
+        cert = f"**{old} → {new}**" if c["changed"] else new
         name = md_escape(e["name"]) + (f" ({e['status']})" if e["status"] in ("added", "removed") else "")
         lines.append(f"| {name} | {'<br>'.join(studies) or '—'} | {effect} | {doms} | {cert} |".replace("\n", " "))
     return "\n".join([*lines, ""])
@@ -210,5 +221,5 @@ def text(entries: list[OutcomeChange]) -> str:
             lines.append(f"  {_domain_text(d)}" + (f" ({terminal(d['why'])})" if d["why"] else ""))
         c = e["certainty"]
         if c["changed"]:
-            lines.append(f"  certainty: {_level(c['old'])} → {_level(c['new'])}")
+            lines.append(f"  certainty: {_level(c['old'], c['old_ceiling'])} → {_level(c['new'], c['new_ceiling'])}")
     return github_line("\n".join(lines)) + "\n" if lines else "No outcome changed.\n"

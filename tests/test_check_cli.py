@@ -20,7 +20,10 @@ HEAD = textwrap.dedent(
     outcomes:
     """
 )
-INDIRECT = "      indirectness: {rating: not_serious, reason: Matches the question.}\n"
+INDIRECT = (
+    "      indirectness: {rating: not_serious, reason: Matches the question.}\n"
+    "      risk_of_bias: {rating: not_serious, reason: All trials at low risk of bias.}\n"
+)
 
 
 def outcome(oid: str, body: str, importance: str = "critical", judgements: str = INDIRECT, extra: str = "") -> str:
@@ -107,6 +110,32 @@ def test_gc201_says_which_domains_and_why(tmp_path: Path) -> None:
     line = next(x for x in result.stdout.splitlines() if "GC201" in x)
     assert "recorded certainty low, but the file supports high" in line
     assert "the authors rated lower" in line and "inconsistency (not assessed)" in line
+
+
+def test_gc104_gc105_provisional_ratings_warn_and_fail_strict(tmp_path: Path) -> None:
+    # risk of bias not judged for a summary-level result; imprecision not assessable (no MID, a CI
+    # wholly inside the appreciable zone around the null): the rating is provisional (GRADE: certainty
+    # is judged over all domains), a warning, and --strict fails on it
+    only_indirect = "      indirectness: {rating: not_serious, reason: Matches the question.}\n"
+    null_zone = SUMMARY_RR.replace("ci: [0.85, 0.95]", "ci: [0.85, 1.05]")
+    write(tmp_path, "f.yaml", HEAD + outcome("o1", null_zone, judgements=only_indirect))
+    result = check(tmp_path, "f.yaml", "--format", "json")
+    found = {f["code"]: f for f in map(json.loads, result.stdout.splitlines())}
+    assert found["GC104"]["severity"] == "warning" and "provisional" in found["GC104"]["message"]
+    assert found["GC105"]["severity"] == "warning" and "MID" in found["GC105"]["message"]
+    assert result.returncode == 0
+    assert check(tmp_path, "f.yaml", "--strict").returncode == 1
+
+
+def test_gc201_recorded_above_a_provisional_ceiling(tmp_path: Path) -> None:
+    only_indirect = "      indirectness: {rating: not_serious, reason: Matches the question.}\n"
+    wide = SUMMARY_RR.replace("ci: [0.85, 0.95]", "ci: [0.6, 1.1]")  # crosses the null: at most moderate
+    write(
+        tmp_path, "f.yaml", HEAD + outcome("o1", wide, judgements=only_indirect, extra="    recorded_certainty: high\n")
+    )
+    result = check(tmp_path, "f.yaml")
+    line = next(x for x in result.stdout.splitlines() if "GC201" in x)
+    assert "at most moderate" in line and "risk of bias not assessed" in line
 
 
 def test_gc103_notes_only_with_flag(tmp_path: Path) -> None:

@@ -195,9 +195,12 @@ NRSI = [{"id": "N1", "design": "nrsi"}, {"id": "N2", "design": "nrsi"}]
 ROB_JUDGED = {"risk_of_bias": {"rating": "not_serious", "reason": "Reviewer: well-conducted cohorts."}}
 
 
-def large(ci, participants=1000, studies=NRSI, **kw):
+def large(ci, participants=5000, studies=NRSI, **kw):
+    # a large effect needs the optimal information size (GRADE 34): at a comparator risk of 20%,
+    # 5,000 participants meet it (OIS 1,806 for RRR 25%)
     est = round((ci[0] * ci[1]) ** 0.5, 4)
     kw.setdefault("judgements", ROB_JUDGED)
+    kw.setdefault("assumed_risk", {"value": 0.2})
     oa = assess_one(summary_outcome(est, ci, participants=participants, **kw), studies)
     return oa, up(oa, "large_effect")
 
@@ -233,7 +236,9 @@ def test_large_effect_not_applied_while_risk_of_bias_is_not_assessed():
 
 
 def test_large_effect_not_applied_after_a_downgrade():
-    oa, u = large((2.5, 6.0), participants=50)  # sparse: imprecision serious
+    # the reviewer rates imprecision serious (a downgrade); no rating up is then applied (GRADE 9)
+    judged = {**ROB_JUDGED, "imprecision": {"rating": "serious", "reason": "Few participants for so large an effect."}}
+    oa, u = large((2.5, 6.0), participants=50, judgements=judged)
     assert oa.points == 1
     assert u.proposed_levels == 1 and u.levels == 0
     assert any("not applied" in f for f in u.facts)

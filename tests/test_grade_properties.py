@@ -2,7 +2,11 @@
 
 * a wider CI around the same estimate, a higher I², or more weight at high risk of bias never raises
   the certainty (under every shipped rule set);
-* the certainty is always one of the four levels;
+* the certainty is always one of the four levels — or, while risk of bias, imprecision or
+  indirectness is not assessed, provisional: no certainty, no statement, and a ceiling that is one
+  of the four levels (the comparisons below compare the computed level, which is the ceiling);
+* a wider CI, fewer participants or fewer events never give a better imprecision rating;
+* the statement never names a direction when the CI lies wholly in the trivial zone;
 * every domain rated down has a footnote;
 * a domain is "not serious" only when a rule or the reviewer said so; not assessed stays not assessed.
 """
@@ -18,7 +22,7 @@ from test_grade_helpers import FIXED, generic_rows, make_evidence, outcome, summ
 import gradecli
 from gradecli.grade.assessment import LEVELS
 
-RULES = ["default", "pollock-2016", "strict"]
+RULES = ["default", "pollock-2016", "strict", "core-grade"]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RANK = {lv: i for i, lv in enumerate(LEVELS)}  # very_low 0 … high 3
 
@@ -30,7 +34,17 @@ def run(out, studies=None, rules="default"):
 
 
 def check_invariants(oa):
-    assert oa.certainty in LEVELS and oa.computed_certainty in LEVELS
+    assert oa.computed_certainty in LEVELS
+    missing = [
+        d.domain
+        for d in oa.domains
+        if d.status == "not_assessed" and d.domain in ("risk_of_bias", "imprecision", "indirectness")
+    ]
+    if missing:
+        assert oa.provisional and oa.certainty is None and oa.statement is None
+        assert oa.certainty_ceiling == oa.computed_certainty and oa.missing_domains == missing
+    else:
+        assert not oa.provisional and oa.certainty in LEVELS
     for d in oa.domains:
         if d.levels > 0:
             assert d.footnote, d
@@ -90,7 +104,7 @@ def test_wider_ci_never_raises_certainty(est, h, factor, n, i2, abs_, measure, r
     wide = run(summary(est, h * factor, n, i2, abs_, measure), rules=rules)
     check_invariants(narrow)
     check_invariants(wide)
-    assert RANK[wide.certainty] <= RANK[narrow.certainty]
+    assert RANK[wide.computed_certainty] <= RANK[narrow.computed_certainty]
     assert wide.points >= narrow.points
 
 
@@ -110,7 +124,7 @@ def test_higher_i2_never_raises_certainty_summary(est, h, n, a, b, abs_, rules):
     high = run(summary(est, h, n, hi_i2, abs_), rules=rules)
     check_invariants(low)
     check_invariants(high)
-    assert RANK[high.certainty] <= RANK[low.certainty]
+    assert RANK[high.computed_certainty] <= RANK[low.computed_certainty]
 
 
 @SETTINGS
@@ -168,7 +182,7 @@ def test_worse_risk_of_bias_never_raises_certainty(rows, data, rules):
     rob_a = next(d for d in a.domains if d.domain == "risk_of_bias")
     rob_b = next(d for d in b.domains if d.domain == "risk_of_bias")
     assert rob_b.levels >= rob_a.levels
-    assert RANK[b.certainty] <= RANK[a.certainty]
+    assert RANK[b.computed_certainty] <= RANK[a.computed_certainty]
 
 
 @SETTINGS
@@ -188,7 +202,7 @@ def test_higher_heterogeneity_never_raises_certainty(rows, spread, mid, measure,
     check_invariants(b)
     if a.effect.i2 is not None and b.effect.i2 is not None:
         assert b.effect.i2 >= a.effect.i2 - 1e-9
-    assert RANK[b.certainty] <= RANK[a.certainty]
+    assert RANK[b.computed_certainty] <= RANK[a.computed_certainty]
 
 
 @SETTINGS
@@ -201,3 +215,132 @@ def test_per_study_invariants(rows, rules):
     oa = run(out, bare, rules)
     check_invariants(oa)
     assert next(d for d in oa.domains if d.domain == "risk_of_bias").status == "not_assessed"
+
+
+# --- imprecision alone: wider CI, smaller sample, fewer events; statements in the trivial zone ------
+
+
+def imp(oa):
+    return next(d for d in oa.domains if d.domain == "imprecision")
+
+
+def no_better(a, b):
+    """b's imprecision is no better than a's: at least as many levels, and assessed if a was rated down."""
+    assert imp(b).levels >= imp(a).levels, (imp(a).proposal.path, imp(b).proposal.path)
+    if imp(a).levels:
+        assert imp(b).status != "not_assessed"
+
+
+risks = st.one_of(st.none(), st.floats(min_value=0.01, max_value=0.6))
+mids = st.one_of(st.none(), st.sampled_from([5, 10, 20, 50]))
+larges = st.one_of(st.none(), st.sampled_from([100, 200]))
+
+
+def binary(est_log, h, n, risk, mid, large, events=None):
+    kw: dict = {}
+    if risk is not None:
+        kw["assumed_risk"] = {"value": risk}
+    t = {k: v for k, v in (("mid", mid), ("large", large)) if v is not None}
+    if t:
+        kw["thresholds"] = t
+    extra = {}
+    if events is not None:
+        extra = {"events_t": events // 2, "events_c": events - events // 2}
+    return summary_outcome(
+        math.exp(est_log),
+        (math.exp(est_log - h), math.exp(est_log + h)),
+        participants=n,
+        studies=3,
+        benefit="lower",
+        summary_extra=extra,
+        **kw,
+    )
+
+
+@SETTINGS
+@given(
+    log_est,
+    half,
+    st.floats(min_value=1.0, max_value=4.0),
+    st.integers(20, 50_000),
+    risks,
+    mids,
+    larges,
+    st.sampled_from(RULES),
+)
+def test_wider_ci_never_gives_better_imprecision(est, h, factor, n, risk, mid, large, rules):
+    if large is not None and mid is None:
+        large = None
+    no_better(
+        run(binary(est, h, n, risk, mid, large), rules=rules),
+        run(binary(est, h * factor, n, risk, mid, large), rules=rules),
+    )
+
+
+@SETTINGS
+@given(
+    log_est,
+    half,
+    st.integers(20, 50_000),
+    st.floats(min_value=0.01, max_value=1.0),
+    risks,
+    mids,
+    larges,
+    st.sampled_from(RULES),
+)
+def test_fewer_participants_never_give_better_imprecision(est, h, n, shrink, risk, mid, large, rules):
+    if large is not None and mid is None:
+        large = None
+    fewer = max(3, int(n * shrink))
+    no_better(
+        run(binary(est, h, n, risk, mid, large), rules=rules), run(binary(est, h, fewer, risk, mid, large), rules=rules)
+    )
+
+
+@SETTINGS
+@given(log_est, half, st.integers(0, 60), st.integers(0, 60), risks, mids, st.sampled_from(RULES))
+def test_fewer_events_never_give_better_imprecision(est, h, e1, e2, risk, mid, rules):
+    more, less = max(e1, e2), min(e1, e2)
+    no_better(
+        run(binary(est, h, 500, risk, mid, None, more), rules=rules),
+        run(binary(est, h, 500, risk, mid, None, less), rules=rules),
+    )
+
+
+JUDGED = {
+    d: {"rating": "not_serious", "reason": "Assessed: no concern."}
+    for d in ("risk_of_bias", "inconsistency", "indirectness", "publication_bias")
+}
+
+
+@SETTINGS
+@given(
+    st.floats(min_value=-0.9, max_value=0.9),
+    st.floats(min_value=0.05, max_value=0.9),
+    st.sampled_from([5.0, 10.0, 20.0]),
+    st.sampled_from(["MD", "RR"]),
+    st.booleans(),
+    st.sampled_from(["default", "strict", "core-grade"]),
+)
+def test_statement_names_no_direction_when_the_ci_is_trivial(centre, width, mid, measure, polar, rules):
+    # a CI wholly inside (−MID, MID): MD in points, or RR at a 20% risk with the MID per 1,000
+    lo, hi = sorted(
+        (centre * mid - width * (mid - abs(centre * mid)), centre * mid + width * (mid - abs(centre * mid)))
+    )
+    kw: dict = {"thresholds": {"mid": mid}, "judgements": JUDGED}
+    if polar:
+        kw["benefit"] = "lower"
+    if measure == "MD":
+        out = summary_outcome(centre * mid, (lo, hi), participants=500, type="continuous", measure="MD", **kw)
+    else:
+        to_rr = lambda d: 1 + d / 200  # noqa: E731 — 1000 × 0.2 × (RR − 1) = d
+        out = summary_outcome(
+            to_rr(centre * mid), (to_rr(lo), to_rr(hi)), participants=500, assumed_risk={"value": 0.2}, **kw
+        )
+    oa = run(out, rules=rules)
+    if rules != "strict":  # strict asks the OIS even of a trivial effect
+        assert imp(oa).levels == 0
+    text = (oa.statement or "").lower()
+    assert oa.statement is not None and "little to no difference" in text
+    for word in ("reduce", "increase", "improve", "slightly", "important", "large"):
+        assert word not in text, oa.statement

@@ -162,7 +162,11 @@ def test_rob1_vocabulary(rob1, expected):
 
 
 def nrsi_body(tool: str | None, judgment: str | None):
-    out = outcome(type="generic", measure="GENERIC", data=generic_rows([0, 0], [1, 1], ids=["A", "B"]), analysis=FIXED)
+    # a precise non-null estimate (1.0, CI about 0.86 to 1.14): imprecision is not serious, so the
+    # certainty shows the start and risk of bias alone
+    out = outcome(
+        type="generic", measure="GENERIC", data=generic_rows([1, 1], [0.1, 0.1], ids=["A", "B"]), analysis=FIXED
+    )
     if tool is None:
         studies = [{"id": "A", "design": "nrsi"}, {"id": "B", "design": "nrsi"}]
     else:

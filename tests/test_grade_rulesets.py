@@ -1,5 +1,7 @@
-"""Rule sets: default vs Pollock 2016 on the same evidence, Pollock's points→level table, and
-``gradecli.load_rules`` with ``extends:``, unknown keys, loops and unknown names.
+"""Rule sets: default vs Pollock 2016 on the same evidence, Pollock's points→level table, the
+core-grade preset's start for non-randomised studies, and ``gradecli.load_rules`` with ``extends:``,
+unknown keys, loops and unknown names. The shipped rule sets: default, strict, pollock-2016,
+core-grade.
 
 Pollock et al. 2016 (J Clin Epidemiol 70:106-110, Table 2): imprecision by participants (≥200: 0,
 100–199: −1, <100: −2); risk of bias: <75% of participants at low risk −1; inconsistency: I² > 75%
@@ -44,17 +46,30 @@ def test_body_facts_by_hand():
     assert all(math.exp(y) < 0.8 for y in YS)
 
 
+INDIRECT_OK = {"indirectness": {"rating": "not_serious", "reason": "Direct evidence."}}
+
+
 def test_default_vs_pollock_on_the_same_evidence():
     out, studies = pollock_body()
+    out = {**out, "judgements": INDIRECT_OK}
     default = assess_one(out, studies, "default")
     pollock = assess_one(out, studies, "pollock-2016")
 
     # default: RoB 60% low → serious; I² 80% but all estimates beyond 0.8 → not serious;
-    # 150 participants ≥ 100 and the CI (≈0.46–0.55) crosses no threshold → not serious
+    # the CI (≈0.46–0.55) excludes the null, but RR 0.50 is a large effect (≤ 0.70), which needs the
+    # optimal information size, which needs a comparator risk: not assessed, the rating provisional
     assert dom(default, "risk_of_bias").rating.value == "serious"
     assert dom(default, "inconsistency").rating.value == "not_serious"
-    assert dom(default, "imprecision").rating.value == "not_serious"
-    assert default.points == 1 and default.certainty.value == "moderate"
+    imp_default = dom(default, "imprecision")
+    assert imp_default.status == "not_assessed" and imp_default.proposal.rule == "IMP-OIS"
+    assert default.points == 1 and default.provisional and default.certainty is None
+    assert default.certainty_ceiling.value == "moderate"
+    # with an assumed risk of 20%: OIS 1,806, and 150 participants < 30% of it (541.8) → −2, confirmed
+    # by the reviewer; 3 levels in all → very low
+    risk = assess_one({**out, "assumed_risk": {"value": 0.2}}, studies, "default")
+    imp_risk = dom(risk, "imprecision")
+    assert imp_risk.levels == 2 and imp_risk.proposal.rule == "IMP-OIS" and imp_risk.proposal.needs_confirmation
+    assert risk.points == 3 and risk.certainty.value == "very_low"
 
     # Pollock: RoB 60% < 75% → serious; I² 80% > 75% → serious regardless of where estimates lie;
     # 150 participants (100–199) → serious; 3 points → low by the table
@@ -103,6 +118,9 @@ def judgements_for(points: int) -> dict:
             out[name] = {"rating": rating, "reason": "set for the test"}
             left -= levels
     assert left == 0
+    # every domain that would otherwise be "not assessed" is judged, so the rating is not provisional
+    for name in ("risk_of_bias", "indirectness"):
+        out.setdefault(name, {"rating": "not_serious", "reason": "set for the test"})
     return out
 
 
@@ -130,16 +148,22 @@ def test_points_to_level(points, pollock, default):
 # --- load_rules and extends -------------------------------------------------------------------------
 
 
+SHIPPED = ("default", "strict", "pollock-2016", "core-grade")
+
+
 def test_shipped_rule_sets_load_by_name():
-    assert {"default", "pollock-2016", "strict"} <= set(available())
-    for name in ("default", "pollock-2016", "strict"):
+    assert set(SHIPPED) <= set(available())
+    for name in SHIPPED:
         assert gradecli.load_rules(name).name == name
+    for name in SHIPPED[1:]:
+        assert gradecli.load_rules(name).extends == "default"
 
 
 def test_strict_extends_default():
     strict, default = gradecli.load_rules("strict"), gradecli.load_rules("default")
     assert strict.extends == "default"
-    assert strict.settings("IMP-RELATIVE").relative_single_crossing == "serious"
+    assert strict.settings("IMP-OIS").always and not default.settings("IMP-OIS").always
+    assert strict.enabled("IMP-SPARSE") and not default.enabled("IMP-SPARSE")
     assert strict.settings("IMP-SPARSE").sparse_participants == 200
     assert strict.settings("INC-I2").i2_serious == 40
     # untouched keys of a touched rule come from the parent
@@ -152,12 +176,13 @@ def test_strict_extends_default():
 def test_user_preset_extending_default(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text(
-        "name: mine\nextends: default\nrules:\n  IMP-SPARSE: {sparse_participants: 150}\n", encoding="utf-8"
+        "name: mine\nextends: default\nrules:\n  IMP-SPARSE: {enabled: true, sparse_participants: 150}\n",
+        encoding="utf-8",
     )
     mine = gradecli.load_rules(str(path))
     default = gradecli.load_rules("default")
     assert mine.name == "mine" and mine.extends == "default"
-    assert mine.settings("IMP-SPARSE").sparse_participants == 150
+    assert mine.settings("IMP-SPARSE").sparse_participants == 150 and mine.enabled("IMP-SPARSE")
     assert mine.scale.relative_threshold == default.scale.relative_threshold
     assert mine.settings("ROB-WEIGHT") == default.settings("ROB-WEIGHT")
     assert mine.settings("INC-I2") == default.settings("INC-I2")
@@ -313,7 +338,6 @@ def test_pollock_switches_off_large_effect():
         ("ROB-WEIGHT", "risk_of_bias", None),
         ("INC-I2", "inconsistency", None),
         ("IMP-CROSS", "imprecision", None),
-        ("IMP-RELATIVE", "imprecision", summary_outcome(1.0, (0.6, 1.6), participants=400, studies=3)),
         ("PUB-EGGER", "publication_bias", None),
     ],
 )
@@ -341,13 +365,82 @@ def test_a_switched_off_rule_leaves_its_domain_not_assessed_naming_the_rule_set(
     assert "switches off" not in (dom(assess_one(out, studies, on), domain).proposal.explanation or "")
 
 
-def test_switching_off_a_check_skips_it(tmp_path):
-    # IMP-SPARSE and IMP-OIS add to the CI rules: switched off, they are skipped
-    (tmp_path / "mine.yaml").write_text("name: mine\nextends: default\nrules: {IMP-SPARSE: {enabled: false}}\n")
-    out = summary_outcome(0.9, (0.85, 0.95), participants=50, studies=2)
-    assert dom(assess_one(out, None, "default"), "imprecision").proposal.rule == "IMP-SPARSE"
-    d = dom(assess_one(out, None, str(tmp_path / "mine.yaml")), "imprecision")
-    assert d.proposal.rule == "IMP-CROSS" and d.rating.value == "not_serious"
+W2B = outcome(
+    data=[{"study": "T1", "events_t": 3, "n_t": 29, "events_c": 1, "n_c": 29}],
+    analysis={"model": "fixed", "method": "MH"},
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "base", "out", "on", "off"),
+    [
+        # fewer participants than strict's 200 (at 80% the OIS is 158, so strict's OIS check passes)
+        (
+            "IMP-SPARSE",
+            "strict",
+            summary_outcome(0.9, (0.85, 0.95), participants=170, studies=2, assumed_risk={"value": 0.8}),
+            ("IMP-SPARSE", 1),
+            ("IMP-CROSS", 0),
+        ),
+        # a large effect (RR 0.5) without a comparator risk: the OIS cannot be computed
+        ("IMP-OIS", "default", summary_outcome(0.5, (0.4, 0.6), participants=150), ("IMP-OIS", None), ("IMP-CROSS", 0)),
+        # a CI spanning 0.75 and 1.25 with no MID: without the fallback zone, the null crossing's −1
+        (
+            "IMP-RELATIVE",
+            "default",
+            summary_outcome(1.0, (0.6, 1.6), participants=400, studies=3),
+            ("IMP-RELATIVE", 2),
+            ("IMP-CROSS", 1),
+        ),
+        # 4 events (W2b): without IMP-EVENTS, IMP-RELATIVE's two levels
+        ("IMP-EVENTS", "default", W2B, ("IMP-EVENTS", 3), ("IMP-RELATIVE", 2)),
+    ],
+)
+def test_switching_off_a_check_skips_it(tmp_path, code, base, out, on, off):
+    # these rules add to IMP-CROSS: switched off, they are skipped and the rest is judged as usual
+    (tmp_path / "mine.yaml").write_text(f"name: mine\nextends: {base}\nrules: {{{code}: {{enabled: false}}}}\n")
+    studies = [{"id": "T1", "design": "rct"}] if "data" in out else None
+    d = dom(assess_one(out, studies, base), "imprecision")
+    assert (d.proposal.rule, d.levels if d.status != "not_assessed" else None) == on
+    d = dom(assess_one(out, studies, str(tmp_path / "mine.yaml")), "imprecision")
+    assert (d.proposal.rule, d.levels) == off and d.rating is not None
+    assert "switches off" not in (d.proposal.explanation or "")
+
+
+# --- core-grade: where non-randomised studies start -------------------------------------------------
+
+ROBINS = [
+    {"id": "N1", "design": "nrsi", "risk_of_bias": {"tool": "robins-i", "overall": "moderate"}},
+    {"id": "N2", "design": "nrsi", "risk_of_bias": {"tool": "robins-i", "overall": "low"}},
+]
+
+
+def test_core_grade_starts_non_randomised_studies_low_even_with_robins_i():
+    core, default = gradecli.load_rules("core-grade"), gradecli.load_rules("default")
+    assert core.certainty.nrsi_start == "low" and default.certainty.nrsi_start == "robins_i_high"
+    out = summary_outcome(0.8, (0.7, 0.9), participants=400, studies=2)
+    # default: every NRSI assessed with ROBINS-I starts High (GRADE 18)
+    d = assess_one(out, ROBINS, "default")
+    assert d.start.value == "high" and "ROBINS-I" in d.start_reason
+    # core-grade: Low, whatever the tool (Core GRADE 4); the reason names the rule set
+    c = assess_one(out, ROBINS, "core-grade")
+    assert c.start.value == "low" and "core-grade" in c.start_reason
+    # NRSI without ROBINS-I start Low under both; randomised trials High under both
+    bare = [{"id": "N1", "design": "nrsi"}]
+    assert assess_one(out, bare, "default").start.value == "low"
+    assert assess_one(out, bare, "core-grade").start.value == "low"
+    assert assess_one(out, [{"id": "R1", "design": "rct"}], "core-grade").start.value == "high"
+
+
+def test_core_grade_rates_imprecision_inconsistency_and_risk_of_bias_as_the_default():
+    from gradecli.grade.rules import CONFIGURABLE
+
+    core, default = gradecli.load_rules("core-grade"), gradecli.load_rules("default")
+    for rule in CONFIGURABLE:
+        if rule.domain in ("imprecision", "inconsistency", "risk_of_bias"):
+            assert core.settings(rule) == default.settings(rule), rule.code
+    assert core.scale == default.scale
+    assert core.certainty.conversion == default.certainty.conversion == "subtract"
 
 
 def test_extends_loop_is_an_error(tmp_path):
@@ -375,5 +468,5 @@ def test_unknown_rule_set_name_lists_the_shipped_ones():
     with pytest.raises(InputError) as exc:
         gradecli.load_rules("polock-2016")
     text = str(exc.value)
-    for name in ("default", "pollock-2016", "strict"):
+    for name in SHIPPED:
         assert name in text

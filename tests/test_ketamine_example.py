@@ -36,6 +36,12 @@ def test_reviewer_judgments_are_marked_and_proposals_kept() -> None:
     assert imprecision["proposal"]["rating"] == "serious"  # gradecli's own proposal survives
     assert imprecision["rating"] == "very_serious"
     assert imprecision["reviewer_reason"].startswith("Not from the review; entered for this example")
+    # adverse events: RR 3.26 (1.05 to 10.09) against the outcome's MID of RR 1.25 — the CI crosses it,
+    # so gradecli itself proposes serious (Core GRADE 2) and the file needs no override
+    adverse = {d["domain"]: d for d in rows["adverse-events"]["domains"]}["imprecision"]
+    assert adverse["status"] == "proposed" and adverse["rating"] == "serious"
+    assert adverse["proposal"]["rule"] == "IMP-CROSS"
+    assert rows["adverse-events"]["target"]["kind"] == "important_effect"
     indirectness = {d["domain"]: d for d in rows["pain-short"]["domains"]}["indirectness"]
     assert indirectness["status"] == "judged"
     assert "inconsistency" in rows["pain-short"]["not_assessed"]
@@ -43,7 +49,10 @@ def test_reviewer_judgments_are_marked_and_proposals_kept() -> None:
 
 def test_statements() -> None:
     rows = {o["id"]: o for o in _assessment()["outcomes"]}
-    assert rows["adverse-events"]["statement"] == "Intravenous ketamine may increase adverse events."
+    assert (
+        rows["adverse-events"]["statement"]
+        == "Intravenous ketamine may result in an important increase in adverse events."
+    )
     assert rows["pain-immediate"]["statement"].startswith("The evidence is very uncertain")
 
 

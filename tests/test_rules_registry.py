@@ -15,14 +15,15 @@ from gradecli.grade.rules import BY_CODE, CONFIGURABLE, REGISTRY, RULES
 from gradecli.grade.rules.base import SwitchableSettings
 
 CODES = [
-    "ROB-WEIGHT", "ROB-NONE", "ROB-SUMMARY",
+    "ROB-WEIGHT", "ROB-NONE", "ROB-SUMMARY", "ROB-AMSTAR",
     "INC-I2", "INC-STRADDLE", "INC-SINGLE", "INC-NONE",
     "IND-NOT-ASSESSED",
-    "IMP-CROSS", "IMP-RELATIVE", "IMP-SPARSE", "IMP-OIS", "IMP-BANDS", "IMP-NONE",
+    "IMP-CROSS", "IMP-RELATIVE", "IMP-EVENTS", "IMP-SPARSE", "IMP-OIS", "IMP-BANDS", "IMP-NONE",
     "PUB-EGGER", "PUB-FEW",
     "UP-LARGE", "UP-JUDGED",
 ]  # fmt: skip
 IDS = [r.code for r in RULES]
+SHIPPED = ("default", "strict", "pollock-2016", "core-grade")
 
 
 def test_every_code_is_registered_in_order():
@@ -83,12 +84,42 @@ def test_every_configurable_rule_has_one_line_of_data_in_the_default_rule_set():
             assert f"  {rule.code}:" not in text
 
 
-def test_the_default_rule_set_is_the_rules_defaults():
+@pytest.mark.parametrize("rule", CONFIGURABLE, ids=[r.code for r in CONFIGURABLE])
+def test_the_default_rule_set_is_the_rules_defaults(rule):
     import gradecli
 
-    default = gradecli.load_rules("default")
+    assert gradecli.load_rules("default").settings(rule) == rule.settings_model(), rule.code
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_rule_set_loads_and_sets_every_rule(name):
+    import gradecli
+
+    rules = gradecli.load_rules(name)
+    assert rules.name == name and rules.description and rules.source
     for rule in CONFIGURABLE:
-        assert default.settings(rule) == rule.settings_model(), rule.code
+        assert isinstance(rules.settings(rule), rule.settings_model), (name, rule.code)
+
+
+def test_which_shipped_rule_set_runs_which_imprecision_rule():
+    import gradecli
+
+    on = {
+        name: {r.code for r in CONFIGURABLE if r.domain == "imprecision" and gradecli.load_rules(name).enabled(r)}
+        for name in SHIPPED
+    }
+    core = {"IMP-CROSS", "IMP-RELATIVE", "IMP-EVENTS", "IMP-OIS"}
+    assert on["default"] == core and on["core-grade"] == core
+    assert on["strict"] == core | {"IMP-SPARSE"}
+    assert on["pollock-2016"] == {"IMP-BANDS"}
+
+
+def test_imp_events_is_documented_and_configurable():
+    rule = BY_CODE["IMP-EVENTS"]
+    assert rule.domain == "imprecision" and rule.configurable
+    assert rule.settings_model().min_events == 10
+    text = (ROOT / "rules" / "default.yaml").read_text(encoding="utf-8")
+    assert "  IMP-EVENTS: {min_events: 10}" in text.splitlines()
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -112,6 +143,10 @@ def test_rules_show_settings_in_force_under_a_rule_set():
 
     out = CliRunner().invoke(rules, ["show", "IMP-SPARSE", "--rules", "strict"]).output
     assert "rule set: strict (enabled)" in out and "sparse_participants: 200   (default: 100)" in out
+    out = CliRunner().invoke(rules, ["show", "IMP-OIS", "--rules", "strict"]).output
+    assert "always: true   (default: false)" in out
+    out = CliRunner().invoke(rules, ["show", "IMP-EVENTS", "--rules", "pollock-2016"]).output
+    assert "rule set: pollock-2016 (switched off by pollock-2016)" in out
     out = CliRunner().invoke(rules, ["show", "PUB-EGGER", "--rules", "pollock-2016"]).output
     assert "rule set: pollock-2016 (switched off by pollock-2016)" in out and "enabled: false" in out
     assert "§13.3.5.4" in out and "k − 2" in out

@@ -6,7 +6,9 @@
 | GC001 | error | the file is not a valid evidence file (the message says what and where) |
 | GC101 | error | a reviewer judgment (override) without a written reason |
 | GC102 | warning | indirectness not assessed (it has no formula: the reviewer must judge it) |
-| GC103 | info | another domain could not be assessed (e.g. no risk-of-bias data) |
+| GC103 | info | inconsistency or publication bias could not be assessed |
+| GC104 | warning | risk of bias not assessed: the rating is provisional (not yet rated) |
+| GC105 | warning | imprecision not assessed: the rating is provisional (not yet rated) |
 | GC201 | error | the certainty the authors recorded differs from the one the file supports |
 | GC202 | error | a level rated down or up without a footnote |
 | GC301 | error | a summary's point estimate lies outside its own CI |
@@ -33,6 +35,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GC101": ("error", "judgment without a written reason"),
     "GC102": ("warning", "indirectness not assessed"),
     "GC103": ("info", "domain not assessed"),
+    "GC104": ("warning", "risk of bias not assessed: provisional rating"),
+    "GC105": ("warning", "imprecision not assessed: provisional rating"),
     "GC201": ("error", "recorded certainty differs from the computed one"),
     "GC202": ("error", "change of level without a footnote"),
     "GC301": ("error", "point estimate outside its CI"),

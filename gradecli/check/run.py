@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 
 from gradecli.check.findings import Finding, make
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
+from gradecli.model.vocab import Certainty
 from gradecli.numeric import Z_975
 
 
@@ -34,6 +35,10 @@ class FileResult:
     reason: str | None = None
 
 
+NOT_ASSESSED_CODES = {"indirectness": "GC102", "risk_of_bias": "GC104", "imprecision": "GC105"}
+"""The domains whose absence makes a rating provisional (GRADE: certainty is judged over all domains)."""
+
+
 def assessment_findings(
     path: str, tree: Marks, assessment: Assessment, severities: dict[str, str]
 ) -> list[Finding | None]:
@@ -47,8 +52,14 @@ def assessment_findings(
 
         for d in o.domains:
             if d.status == "not_assessed":
-                code = "GC102" if d.domain == "indirectness" else "GC103"
+                code = NOT_ASSESSED_CODES.get(d.domain, "GC103")
                 why = d.proposal.explanation or "no data"
+                if d.domain in NOT_ASSESSED_CODES and o.provisional:
+                    why += (
+                        f"; the rating is provisional (at most {o.certainty_ceiling.value.replace('_', ' ')})"
+                        if o.certainty_ceiling
+                        else "; the rating is provisional"
+                    )
                 out.append(
                     make(
                         path,
@@ -78,6 +89,20 @@ def assessment_findings(
                 )
         if o.recorded_certainty is not None and o.certainty is not None and o.recorded_certainty != o.certainty:
             out.append(make(path, *at("recorded_certainty"), "GC201", _certainty_message(o), o.id, severities))
+        ceiling = o.certainty_ceiling
+        if (
+            o.provisional
+            and o.recorded_certainty is not None
+            and ceiling is not None
+            and _above(o.recorded_certainty, ceiling)
+        ):
+            missing = ", ".join(DOMAIN_NAMES[d] for d in o.missing_domains)
+            message = (
+                f"{o.id}: recorded certainty {o.recorded_certainty.value.replace('_', ' ')}, "
+                f"but the file supports at most "
+                f"{ceiling.value.replace('_', ' ')} ({missing} not assessed)"
+            )
+            out.append(make(path, *at("recorded_certainty"), "GC201", message, o.id, severities))
         out.extend(_summary_checks(path, o, at, severities))
         if o.importance == "critical" and i >= MAX_SOF_ROWS:
             out.append(
@@ -96,6 +121,11 @@ def assessment_findings(
         line, col = tree.mark(("outcomes",))
         out.append(make(path, line, col, "GC402", "no outcome is marked critical", None, severities))
     return out
+
+
+def _above(a: Certainty, b: Certainty) -> bool:
+    order = ["very_low", "low", "moderate", "high"]
+    return order.index(a.value) > order.index(b.value)
 
 
 def _certainty_message(o: OutcomeAssessment) -> str:

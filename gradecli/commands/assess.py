@@ -11,7 +11,7 @@ from gradecli.exits import EXIT_INPUT, exit_with_problems
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gradecli.grade.assessment import Assessment
+    from gradecli.grade.assessment import Assessment, DomainAssessment
 
 FORMATS = ("table", "json", "markdown", "html", "csv")
 
@@ -205,6 +205,7 @@ def _detail(result: Assessment, console: Console) -> None:
     from gradecli.grade.assessment import DOMAIN_NAMES
     from gradecli.plots.data import PlotDataError, forest_data
     from gradecli.report.forest_text import forest_notes, forest_table
+    from gradecli.report.sof import capitalise, certainty_cells, stratum_name
 
     for oa in result.outcomes:
         console.print()
@@ -221,19 +222,36 @@ def _detail(result: Assessment, console: Console) -> None:
         else:
             console.print(Text("No per-study data: no forest plot.", style="dim"))
         for d in oa.domains:
-            rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
-            line = Text(f"  {DOMAIN_NAMES.get(d.domain, d.domain)}: ", style="bold")
-            line.append(
-                rating + (f" ({d.status.replace('_', ' ')})" if d.status not in ("proposed", "not_assessed") else "")
-            )
-            if d.proposal.rule:
-                line.append(f" [{github_line(terminal(d.proposal.rule))}]", style="dim")
-            why = d.reviewer_reason or d.proposal.explanation
-            if why:
-                line.append(f" — {github_line(terminal(why))}")
-            console.print(line)
+            _domain_line(console, DOMAIN_NAMES.get(d.domain, d.domain), d)
+            if d.domain == "imprecision" and len(oa.strata) > 1:
+                for s in oa.strata:
+                    label, risk = stratum_name(s)
+                    _domain_line(console, f"{capitalise(label)} ({risk})", s.imprecision, indent="    ")
         for u in oa.upgrades:
             if u.levels or u.proposed_levels:
                 console.print(Text(f"  {DOMAIN_NAMES.get(u.domain, u.domain)}: +{u.levels} ({u.status})"))
-        if oa.certainty is not None:
-            console.print(Text(f"  certainty: {oa.certainty.value.replace('_', ' ')}", style="bold"))
+        if oa.certainty is not None or oa.provisional:
+            label = certainty_cells(oa.certainty, oa.provisional, oa.certainty_ceiling)[1]
+            console.print(Text(f"  certainty: {label.lower()}", style="bold"))
+
+
+def _domain_line(console: Console, name: str, d: DomainAssessment, indent: str = "  ") -> None:
+    """A domain's rating, rule and reason, then the steps its rule took (``path``) and whether the
+    reviewer must confirm it. Text from the file is Rich Text (never markup), escaped for a terminal."""
+    from rich.text import Text
+
+    from gradecli.escape import github_line, terminal
+    from gradecli.report.text import path_text
+
+    rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
+    line = Text(f"{indent}{github_line(terminal(name))}: ", style="bold")
+    line.append(rating + (f" ({d.status.replace('_', ' ')})" if d.status not in ("proposed", "not_assessed") else ""))
+    if d.proposal.rule:
+        line.append(f" [{github_line(terminal(d.proposal.rule))}]", style="dim")
+    why = d.reviewer_reason or d.proposal.explanation
+    if why:
+        line.append(f" — {github_line(terminal(why))}")
+    console.print(line)
+    path = path_text(d)
+    if path:
+        console.print(Text(f"{indent}  path: {github_line(terminal(path))}", style="dim"))

@@ -16,9 +16,11 @@ small, 0.5 moderate, 0.8 large — context-free, as the Handbook warns).
 
 from __future__ import annotations
 
+import math
+
 from gradecli.grade.assessment import AbsoluteEffect, ContinuousEffect
 from gradecli.grade.context import OutcomeContext
-from gradecli.grade.scale import risk_with_intervention
+from gradecli.grade.scale import Scale, effect_on_scale, risk_with_intervention, size
 from gradecli.model.evidence import ContinuousRow
 from gradecli.model.vocab import Measure
 
@@ -85,13 +87,33 @@ def _median(values: list[float]) -> float:
     return s[m] if len(s) % 2 else s[m - 1] / 2 + s[m] / 2
 
 
-def continuous_effect(ctx: OutcomeContext) -> ContinuousEffect | None:
+def continuous_effect(ctx: OutcomeContext, scale: Scale | None = None) -> ContinuousEffect | None:
+    """The comparator mean and the difference. An SMD has no comparator mean unless the outcome names
+    a reference instrument (the studies' means are on different scales), and is re-expressed in
+    that instrument's units when it does (GRADE 13; Cochrane Handbook v6.5 §15.5.3.1); its size
+    comes from the outcome's thresholds when it gives an MID (the statement's zones), else from
+    Cohen's rule of thumb, labelled context-free."""
     if ctx.measure not in (Measure.MD, Measure.SMD, Measure.GENERIC):
         return None
     e = ctx.effect
-    means = [r.mean_c for r in ctx.outcome.data or [] if isinstance(r, ContinuousRow)]
-    comparator = _median(means) if means else None
-    source = f"median of {len(means)} control-group means" if means else None
+    ref = ctx.outcome.reference_instrument
+    comparator: float | None = None
+    source: str | None = None
+    if ctx.measure is Measure.SMD:
+        if ref is not None and ref.comparator_mean is not None:
+            comparator, source = ref.comparator_mean, f"{ref.name}" + (f" ({ref.source})" if ref.source else "")
+    else:
+        means = [r.mean_c for r in ctx.outcome.data or [] if isinstance(r, ContinuousRow)]
+        comparator = _median(means) if means else None
+        source = f"median of {len(means)} control-group means" if means else None
+    size_word = size_source = None
+    if e is not None and e.estimate is not None and ctx.measure is Measure.SMD:
+        on = effect_on_scale(scale, e) if scale is not None and scale.has_mid else None
+        if on is not None and scale is not None:
+            size_word, size_source = size(scale, on[0]), "the outcome's thresholds"
+        else:
+            size_word, size_source = smd_size(e.estimate), "Cohen's rule of thumb, context-free"
+    again = ref is not None and ctx.measure is Measure.SMD and e is not None
     return ContinuousEffect(
         comparator_mean=comparator,
         comparator_source=source,
@@ -99,5 +121,18 @@ def continuous_effect(ctx: OutcomeContext) -> ContinuousEffect | None:
         difference=e.estimate if e else None,
         difference_lb=e.lo if e else None,
         difference_ub=e.hi if e else None,
-        smd_size=smd_size(e.estimate) if e and e.estimate is not None and ctx.measure is Measure.SMD else None,
+        smd_size=size_word,
+        smd_size_source=size_source,
+        instrument=ref.name if again and ref is not None else None,
+        instrument_units=ref.units if again and ref is not None else None,
+        instrument_difference=_times(e.estimate, ref.sd) if again and e and ref else None,
+        instrument_difference_lb=_times(e.lo, ref.sd) if again and e and ref else None,
+        instrument_difference_ub=_times(e.hi, ref.sd) if again and e and ref else None,
     )
+
+
+def _times(v: float | None, sd: float) -> float | None:
+    if v is None:
+        return None
+    out = v * sd
+    return out if math.isfinite(out) else None

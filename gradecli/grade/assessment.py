@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gradecli.model.vocab import Certainty, Rating
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 LEVELS: tuple[Certainty, ...] = (Certainty.very_low, Certainty.low, Certainty.moderate, Certainty.high)
 RATING_LEVELS: dict[Rating, int] = {
@@ -71,6 +71,17 @@ class ContinuousEffect(_Out):
     difference_lb: float | None
     difference_ub: float | None
     smd_size: str | None = None
+    smd_size_source: str | None = Field(
+        None,
+        description=(
+            "1.2: 'the outcome's thresholds' (the statement's zones) or 'Cohen's rule of thumb, context-free'."
+        ),
+    )
+    instrument: str | None = Field(None, description="1.2: SMD re-expressed in this instrument's units (GRADE 13).")
+    instrument_units: str | None = None
+    instrument_difference: float | None = None
+    instrument_difference_lb: float | None = None
+    instrument_difference_ub: float | None = None
 
 
 class Proposal(_Out):
@@ -82,6 +93,14 @@ class Proposal(_Out):
     facts: list[str] = Field(default_factory=list, description="Measured values, in words.")
     explanation: str | None = Field(None, description="One sentence: why this rating.")
     applicable: bool = True
+    path: list[str] = Field(
+        default_factory=list,
+        description="1.2: the steps the rule took, in order (as on the Core GRADE flowcharts), e.g. "
+        "'target: an important reduction', 'the 95% CI crosses the MID (10 fewer per 1,000)', '−1'.",
+    )
+    needs_confirmation: bool = Field(
+        False, description="1.2: a proposal the reviewer must confirm (e.g. more than one level for imprecision)."
+    )
 
 
 class DomainAssessment(_Out):
@@ -247,6 +266,38 @@ class JudgingScale(_Out):
     references: list[Reference] = Field(default_factory=list)
 
 
+TargetKind = Literal["important_effect", "little_or_no_effect", "non_null_effect"]
+
+
+class Target(_Out):
+    """1.2: what the certainty rating is about (GRADE guidance 41; Core GRADE 2): an important effect
+    (the point estimate lies beyond the MID), little or no important effect (inside the MIDs), or any
+    non-null effect (no MID: the null is the threshold). Threshold values are positive magnitudes on
+    the judging scale (``scale``/``unit``): per ``per`` people for absolute effects, ratios for
+    relative ones (``relative_benefit`` 0.75 means RR 0.75), the outcome's units for differences."""
+
+    kind: TargetKind
+    direction: Literal["benefit", "harm", "increase", "reduction"] | None = Field(
+        None, description="The side of the null the target lies on (none for little or no effect)."
+    )
+    chosen_by: Literal["point_estimate", "file"] = Field(
+        description="'point_estimate': from the point estimate's position (Core GRADE 2); 'file': thresholds.target."
+    )
+    scale: Literal["absolute", "relative", "difference"]
+    unit: str
+    per: int = 1000
+    assumed_risk: float | None = Field(None, description="The comparator risk of the absolute scale (0–1).")
+    mid_benefit: float | None = None
+    mid_harm: float | None = None
+    moderate: float | None = None
+    large: float | None = None
+    source: str | None = Field(None, description="Where the outcome's thresholds come from (the file's words).")
+    defaults_used: list[str] = Field(default_factory=list, description="Thresholds the rule set supplied, and why.")
+    methods_line: str = Field(
+        description="e.g. 'Certainty rated for: an important reduction (MID 10 fewer per 1,000)'."
+    )
+
+
 class Sensitivity(_Out):
     """The analysis restricted to studies at low risk of bias (Core GRADE 4)."""
 
@@ -256,6 +307,28 @@ class Sensitivity(_Out):
     ci_ub: float | None
     conclusion_changes: bool | None
     note: str
+
+
+class StratumAssessment(_Out):
+    """1.2: one baseline-risk stratum (Core GRADE 6; GRADE 35): its own absolute effect, target,
+    imprecision, certainty and statement. Listed when an outcome gives more than one assumed risk."""
+
+    label: str | None = None
+    assumed_risk: float = Field(description="The stratum's comparator risk (0–1).")
+    source: str | None = None
+    absolute: AbsoluteEffect
+    target: Target | None = None
+    zone: str | None = Field(
+        None, description="Where the point estimate lies: trivial, small, moderate, large, important."
+    )
+    imprecision: DomainAssessment
+    points: int = 0
+    computed_certainty: Certainty | None = None
+    certainty: Certainty | None = None
+    provisional: bool = False
+    certainty_ceiling: Certainty | None = None
+    statement: str | None = None
+    footnotes: list[str] = Field(default_factory=list)
 
 
 class OutcomeAssessment(_Out):
@@ -291,6 +364,20 @@ class OutcomeAssessment(_Out):
     judging_scale: JudgingScale | None = None
     control_risk: float | None = Field(None, description="The comparator risk the absolute effects use.")
     control_risk_source: str | None = None
+    target: Target | None = None
+    zone: str | None = Field(None, description="1.2: where the point estimate lies against the target's thresholds.")
+    strata: list[StratumAssessment] = Field(
+        default_factory=list,
+        description="1.2: one entry per assumed-risk stratum when there are several; the outcome's own "
+        "imprecision and certainty are then the least certain stratum's.",
+    )
+    provisional: bool = Field(
+        False,
+        description="1.2: risk of bias, imprecision or indirectness is not assessed: `certainty` is None and "
+        "`certainty_ceiling` is the most it could be (GRADE: certainty is judged over all domains).",
+    )
+    missing_domains: list[str] = Field(default_factory=list, description="1.2: the domains that make it provisional.")
+    certainty_ceiling: Certainty | None = None
 
 
 class Question(_Out):

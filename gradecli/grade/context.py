@@ -76,6 +76,25 @@ class OutcomeContext:
     def is_ratio(self) -> bool:
         return self.measure in RATIO
 
+    @property
+    def events(self) -> int | None:
+        """Events in both arms (dichotomous rows, or a summary's events_t + events_c); None when not known."""
+        s = self.outcome.summary
+        if s is not None:
+            return s.events_t + s.events_c if s.events_t is not None and s.events_c is not None else None
+        rows = [r for r in self.outcome.data or [] if isinstance(r, DichotomousRow)]
+        return sum(r.events_t + r.events_c for r in rows) if rows else None
+
+    @property
+    def pooled_sd(self) -> float | None:
+        """The pooled within-group SD of the continuous rows (both arms, weighted by n − 1), or None."""
+        rows = [r for r in self.outcome.data or [] if isinstance(r, ContinuousRow)]
+        num = sum((r.n_t - 1) * r.sd_t * r.sd_t + (r.n_c - 1) * r.sd_c * r.sd_c for r in rows)  # ** raises on overflow
+        den = sum(r.n_t - 1 + r.n_c - 1 for r in rows)
+        if not rows or den <= 0 or not math.isfinite(num) or num <= 0:
+            return None
+        return math.sqrt(num / den)
+
     def study(self, study_id: str) -> Study | None:
         return self.evidence.study(study_id)
 
@@ -133,9 +152,7 @@ def row_label(row: DichotomousRow | ContinuousRow | GenericRow) -> str:
     return f"{row.study} ({row.label})" if row.label else row.study
 
 
-def build_context(
-    evidence: Evidence, outcome: Outcome, *, egger: bool = True, egger_min_k: int = 10
-) -> OutcomeContext:
+def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, egger_min_k: int = 10) -> OutcomeContext:
     """Pool the outcome once and gather what the rules read. ``egger_min_k``: the fewest study
     estimates with which Egger's test is run (the publication-bias rule's ``min_studies``)."""
     measure = outcome.effective_measure

@@ -11,6 +11,8 @@ reviewer may set the final level with a reason (GRADE 11: the final rating may d
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from gradecli import __version__
 from gradecli.grade import record
 from gradecli.grade.absolute import absolute_effects, continuous_effect
@@ -26,6 +28,7 @@ from gradecli.grade.assessment import (
     Proposal,
     Question,
     Sensitivity,
+    StratumAssessment,
     UpgradeAssessment,
     clamp_level,
 )
@@ -36,7 +39,7 @@ from gradecli.grade.rulechoice import choose_rules
 from gradecli.grade.ruleset import RuleSet, load_ruleset
 from gradecli.grade.scale import Scale, effect_on_scale, judging_scale
 from gradecli.grade.statements import statement
-from gradecli.model.evidence import Evidence, Outcome
+from gradecli.model.evidence import DomainJudgement, Evidence, Outcome
 from gradecli.model.vocab import Certainty, Design
 
 WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
@@ -47,7 +50,7 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(choose_rules(rules, evidence, None).ref)
     outcomes = [assess_outcome(evidence, o, ruleset) for o in evidence.outcomes]
     q = evidence.review.question
-    question = Question(**q.model_dump()) if q else None
+    question = Question(**q.model_dump(exclude={"intervention_number"})) if q else None
     return Assessment(
         gradecli_version=__version__,
         rules=ruleset.name,
@@ -59,7 +62,7 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
     )
 
 
-def start_level(ctx: OutcomeContext) -> tuple[Certainty, str]:
+def start_level(ctx: OutcomeContext, rules: RuleSet | None = None) -> tuple[Certainty, str]:
     ev, outcome = ctx.evidence, ctx.outcome
     studies = [ev.study(s) for s in dict.fromkeys(ctx.study_ids)] if outcome.form == "studies" else list(ev.studies)
     designs = [s for s in studies if s is not None]
@@ -68,8 +71,13 @@ def start_level(ctx: OutcomeContext) -> tuple[Certainty, str]:
     nrsi = [s for s in designs if s.design is Design.nrsi]
     if not nrsi:
         return Certainty.high, "randomised trials"
+    if rules is not None and rules.certainty.nrsi_start == "low":
+        return (
+            Certainty.low,
+            f"non-randomised studies (the rule set {rules.name} starts them Low, as Core GRADE 4 does)",
+        )
     if all(s.risk_of_bias is not None and s.risk_of_bias.tool == "robins-i" for s in nrsi):
-        return Certainty.high, "non-randomised studies assessed with ROBINS-I"
+        return Certainty.high, "non-randomised studies assessed with ROBINS-I (GRADE 18)"
     return Certainty.low, "non-randomised studies"
 
 
@@ -125,12 +133,19 @@ def _footnote(domain: str, levels: int, why: str | None, rule: str | None, judge
 
 def _domain(ctx: OutcomeContext, name: str, rules: RuleSet, scale: Scale | None) -> DomainAssessment:
     proposal: Proposal = MODULES[name].propose(ctx, rules, scale)
-    judged = getattr(ctx.outcome.judgements, name)
+    return _judged(name, proposal, getattr(ctx.outcome.judgements, name))
+
+
+def _judged(
+    name: str, proposal: Proposal, judged: DomainJudgement | None, label: str | None = None
+) -> DomainAssessment:
+    """The domain's assessment: the reviewer's judgment when there is one, else the proposal."""
+    where = f"At {label}: " if label else ""
     if judged is not None:
         rating = judged.rating
         status = "judged" if proposal.rating is None else ("confirmed" if rating == proposal.rating else "overridden")
         levels = RATING_LEVELS[rating]
-        note = _footnote(name, levels, judged.reason.rstrip("."), None, True) if levels else None
+        note = where + _footnote(name, levels, judged.reason.rstrip("."), None, True) if levels else None
         return DomainAssessment(
             domain=name,
             proposal=proposal,
@@ -144,7 +159,11 @@ def _domain(ctx: OutcomeContext, name: str, rules: RuleSet, scale: Scale | None)
         return DomainAssessment(domain=name, proposal=proposal, rating=None, levels=0, status="not_assessed")
     levels = RATING_LEVELS[proposal.rating]
     status = "proposed" if proposal.applicable else "not_applicable"
-    note = _footnote(name, levels, proposal.explanation, proposal.rule, False) if levels else None
+    why = proposal.explanation
+    if levels and proposal.needs_confirmation:
+        many = WORDS.get(levels, f"{levels} levels")
+        why = f"{(why or '').rstrip('.')} (proposed; {many} need the reviewer's confirmation)"
+    note = where + _footnote(name, levels, why, proposal.rule, False) if levels else None
     return DomainAssessment(
         domain=name, proposal=proposal, rating=proposal.rating, levels=levels, status=status, footnote=note
     )
@@ -249,6 +268,86 @@ def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None
     return Sensitivity(studies=low, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
 
 
+PROVISIONAL_DOMAINS = ("risk_of_bias", "imprecision", "indirectness")
+"""While one of these is not assessed the rating is provisional (GRADE: certainty is judged over
+all domains; inconsistency and publication bias say "not applicable" or are footnoted instead)."""
+
+
+@dataclass(frozen=True)
+class _Rating:
+    """The certainty that a set of domain assessments gives."""
+
+    domains: list[DomainAssessment]
+    points: int
+    upgrades: list[UpgradeAssessment]
+    computed: Certainty | None
+    final: Certainty | None
+    reason: str | None
+    provisional: bool
+    missing: list[str]
+    override_note: str | None
+
+
+def _rate(ctx: OutcomeContext, rules: RuleSet, start: Certainty, domains: list[DomainAssessment]) -> _Rating:
+    points = sum(d.levels for d in domains)
+    ups = _upgrades(ctx, rules, start, points, domains)
+    computed: Certainty | None = _convert(rules, start, points, sum(u.levels for u in ups))
+    if ctx.effect is None or ctx.effect.estimate is None:
+        computed = None  # nothing to rate: the table says why (not estimable / not reported)
+    final, reason, note = computed, None, None
+    override = ctx.outcome.judgements.certainty
+    missing = [d.domain for d in domains if d.domain in PROVISIONAL_DOMAINS and d.status == "not_assessed"]
+    if override is not None:
+        final, reason = override.rating, override.reason
+        if final != computed:
+            given = computed.value.replace("_", " ") if computed is not None else "no rating: there is no estimate"
+            note = (
+                f"Certainty set to {final.value.replace('_', ' ')} by the reviewer "
+                f"(the domains give {given}): {override.reason.rstrip('.')}."
+            )
+    provisional = override is None and computed is not None and bool(missing)
+    if provisional:
+        final = None
+    return _Rating(domains, points, ups, computed, final, reason, provisional, missing if provisional else [], note)
+
+
+def _strata(
+    ctx: OutcomeContext, rules: RuleSet, start: Certainty, domains: list[DomainAssessment]
+) -> list[tuple[StratumAssessment, _Rating]]:
+    """Each assumed-risk stratum with its own imprecision, certainty and statement (Core GRADE 6)."""
+    risks = ctx.outcome.assumed_risk
+    if len(risks) < 2:
+        return []
+    absolute = absolute_effects(ctx)
+    out = []
+    for risk, effect in zip(risks, absolute, strict=True):
+        label = risk.label or f"a comparator risk of {risk.value * effect.per:.3g} per {effect.per:,}"
+        sctx = replace(ctx, control_risk=risk.value, control_risk_source=risk.source or risk.label)
+        sscale = judging_scale(sctx, rules)
+        proposal = MODULES["imprecision"].propose(sctx, rules, sscale)
+        imp = _judged("imprecision", proposal, risk.imprecision or ctx.outcome.judgements.imprecision, label)
+        rating = _rate(sctx, rules, start, [imp if d.domain == "imprecision" else d for d in domains])
+        notes = [n for n in (imp.footnote, rating.override_note) if n]
+        stratum = StratumAssessment(
+            label=risk.label,
+            assumed_risk=risk.value,
+            source=risk.source,
+            absolute=effect,
+            target=record.target(sctx, sscale),
+            zone=record.zone(sctx, sscale),
+            imprecision=imp,
+            points=rating.points,
+            computed_certainty=rating.computed,
+            certainty=rating.final,
+            provisional=rating.provisional,
+            certainty_ceiling=rating.computed if rating.provisional else None,
+            statement=statement(sctx, sscale, rating.final),
+            footnotes=notes,
+        )
+        out.append((stratum, rating))
+    return out
+
+
 def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> OutcomeAssessment:
     base = {
         "id": outcome.id,
@@ -267,46 +366,47 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         evidence, outcome, egger=rules.enabled("PUB-EGGER"), egger_min_k=rules.settings("PUB-EGGER").min_studies
     )
     scale = judging_scale(ctx, rules)
-    start, start_reason = start_level(ctx)
+    start, start_reason = start_level(ctx, rules)
     domains = [_domain(ctx, name, rules, scale) for name in DOMAINS]
-    points = sum(d.levels for d in domains)
-    ups = _upgrades(ctx, rules, start, points, domains)
-    up = sum(u.levels for u in ups)
-    computed: Certainty | None = _convert(rules, start, points, up)
-    final: Certainty | None = computed
-    final_reason: str | None = None
-    footnotes = [d.footnote for d in domains if d.footnote] + [u.footnote for u in ups if u.footnote]
-    if ctx.effect is None or ctx.effect.estimate is None:
-        computed = final = None  # nothing to rate: the table says why (not estimable / not reported)
+    strata = _strata(ctx, rules, start, domains)
+    if strata:
+        # the outcome's own rating is its least certain stratum's (the first of equals)
+        order = [LEVELS.index(r.computed) if r.computed is not None else -1 for _, r in strata]
+        worst = strata[order.index(min(order))][1]
+        rating = worst
+        target = None
+        zone = None
+        words = None
+    else:
+        rating = _rate(ctx, rules, start, domains)
+        target = record.target(ctx, scale)
+        zone = record.zone(ctx, scale)
+        words = statement(ctx, scale, rating.final)
+    footnotes = [d.footnote for d in rating.domains if d.footnote and not (strata and d.domain == "imprecision")]
+    footnotes += [u.footnote for u in rating.upgrades if u.footnote]
+    if rating.computed is None:
         footnotes = []
-    override = outcome.judgements.certainty
-    if override is not None:
-        final, final_reason = override.rating, override.reason
-        if final != computed:
-            given = computed.value.replace("_", " ") if computed is not None else "no rating: there is no estimate"
-            footnotes.append(
-                f"Certainty set to {final.value.replace('_', ' ')} by the reviewer "
-                f"(the domains give {given}): {override.reason.rstrip('.')}."
-            )
-    not_assessed = [d.domain for d in domains if d.status == "not_assessed"]
+    if rating.override_note and not strata:
+        footnotes.append(rating.override_note)
+    not_assessed = [d.domain for d in rating.domains if d.status == "not_assessed"]
     return OutcomeAssessment(
         **base,
         effect=_effect(ctx),
         not_estimable=ctx.not_estimable,
         start=start,
         start_reason=start_reason,
-        domains=domains,
-        upgrades=ups,
-        points=points,
-        computed_certainty=computed,
-        certainty=final,
-        certainty_reason=final_reason,
+        domains=rating.domains,
+        upgrades=rating.upgrades,
+        points=rating.points,
+        computed_certainty=rating.computed,
+        certainty=rating.final,
+        certainty_reason=rating.reason,
         not_assessed=not_assessed,
         footnotes=footnotes,
         sensitivity=_sensitivity(ctx, scale),
         absolute=absolute_effects(ctx),
-        continuous=continuous_effect(ctx),
-        statement=statement(ctx, scale, final),
+        continuous=continuous_effect(ctx, scale),
+        statement=words,
         analysis=describe_analysis(ctx.analysis) if outcome.form == "studies" else None,
         rows=record.rows(ctx),
         pooled=record.pooled(ctx),
@@ -314,4 +414,10 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         judging_scale=record.judging_scale(scale, ctx.measure),
         control_risk=ctx.control_risk,
         control_risk_source=ctx.control_risk_source,
+        target=target,
+        zone=zone,
+        strata=[s for s, _ in strata],
+        provisional=rating.provisional,
+        missing_domains=rating.missing,
+        certainty_ceiling=rating.computed if rating.provisional else None,
     )

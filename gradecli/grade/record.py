@@ -16,9 +16,10 @@ from gradecli.grade.assessment import (
     SmallStudyTest,
     StudyRecord,
     StudyRiskOfBias,
+    Target,
 )
 from gradecli.grade.context import OutcomeContext, row_participants
-from gradecli.grade.scale import Scale
+from gradecli.grade.scale import Scale, choose_target, effect_on_scale, methods_line, size
 from gradecli.model.evidence import ContinuousRow, DichotomousRow, Evidence
 from gradecli.model.vocab import RATIO_MEASURES, Measure
 
@@ -206,3 +207,49 @@ def judging_scale(scale: Scale | None, measure: Measure) -> JudgingScale | None:
         default_used=scale.default_used,
         references=references(scale, measure),
     )
+
+
+def _magnitude(scale: Scale, m: float | None, sign: int) -> float | None:
+    """A threshold magnitude in the reader's terms: per ``per`` / outcome units, or a ratio."""
+    if m is None:
+        return None
+    return math.exp(sign * m) if scale.kind == "relative" else m
+
+
+def target(ctx: OutcomeContext, scale: Scale | None) -> Target | None:
+    """What the rating is about (the point estimate's position against the MIDs or the null)."""
+    on = effect_on_scale(scale, ctx.effect) if scale is not None and ctx.effect is not None else None
+    if on is None or scale is None:
+        return None
+    v = on[0]
+    choice = choose_target(scale, v)
+    benefit_sign = 1 if scale.increase_is_benefit else -1
+    ben, harm = (scale.up, scale.down) if scale.increase_is_benefit else (scale.down, scale.up)
+    if scale.increase_is_benefit is None:  # no polarity: "benefit" is the reduction side by convention of the MIDs
+        ben, harm, benefit_sign = scale.down, scale.up, -1
+    defaults = [scale.default_used] if scale.default_used else []
+    defaults += [f"{side.mid_note}" for side in (scale.down, scale.up) if side.mid_note]
+    if choice.note:
+        defaults.append(choice.note)
+    line = methods_line(scale, choice, v)
+    return Target(
+        kind=choice.kind,
+        direction=choice.direction,
+        chosen_by=choice.chosen_by,
+        scale="absolute" if scale.kind == "absolute" else "relative" if scale.kind == "relative" else "difference",
+        unit=scale.unit,
+        per=scale.per,
+        assumed_risk=scale.acr,
+        mid_benefit=_magnitude(scale, ben.mid, benefit_sign),
+        mid_harm=_magnitude(scale, harm.mid, -benefit_sign),
+        moderate=_magnitude(scale, scale.up.moderate, 1),
+        large=_magnitude(scale, scale.up.large, 1),
+        source=scale.source,
+        defaults_used=defaults,
+        methods_line=line,
+    )
+
+
+def zone(ctx: OutcomeContext, scale: Scale | None) -> str | None:
+    on = effect_on_scale(scale, ctx.effect) if scale is not None and ctx.effect is not None else None
+    return size(scale, on[0]) if on is not None and scale is not None else None

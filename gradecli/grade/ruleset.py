@@ -104,6 +104,14 @@ class CertaintyRules(_Section):
         default_factory=list,
         description="With conversion: table, the bands (more points than every band: very low).",
     )
+    nrsi_start: Literal["robins_i_high", "low"] = Field(
+        "robins_i_high",
+        description=(
+            "Where non-randomised studies start: robins_i_high — High when every one was assessed with "
+            "ROBINS-I, else Low (GRADE 18, Schünemann HJ et al., J Clin Epidemiol 2019;111:105–114); low — "
+            "always Low (Core GRADE 4, Guyatt G et al., BMJ 2025;389:e083864)."
+        ),
+    )
 
 
 def _settings_by_code() -> type[BaseModel]:

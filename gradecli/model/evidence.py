@@ -9,6 +9,7 @@ another (study ids, events ≤ participants across the file, ...) live in
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -19,6 +20,7 @@ from pydantic import (
     PrivateAttr,
     Tag,
     field_validator,
+    model_validator,
 )
 
 from gradecli.model.vocab import (
@@ -84,6 +86,19 @@ class Question(Strict):
     intervention: NonEmpty
     comparison: NonEmpty
     setting: NonEmpty | None = None
+    intervention_number: Literal["singular", "plural"] | None = Field(
+        None,
+        description="Whether statements say 'X reduces' or 'X reduce' (guessed from the name when not given).",
+    )
+
+
+class Amstar(Strict):
+    """How many of AMSTAR items 1–4 the review meets (a priori design, duplicate selection and
+    extraction, comprehensive search, grey literature): Pollock 2016's review-quality criterion."""
+
+    items_met: Annotated[int, Field(ge=0, le=4)]
+    reason: Reason
+    source: Text | None = None
 
 
 class Review(Strict):
@@ -92,6 +107,9 @@ class Review(Strict):
     doi: NonEmpty | None = Field(None, description="DOI of the review the numbers come from.")
     url: NonEmpty | None = None
     question: Question | None = None
+    amstar: Amstar | None = Field(
+        None, description="AMSTAR items 1–4 met by the review (read only by the pollock-2016 rule set's ROB-AMSTAR)."
+    )
     notes: Text | None = None
 
 
@@ -313,22 +331,60 @@ class SummaryResult(Strict):
 
 
 class Thresholds(Strict):
-    """The target of the certainty rating (GRADE guidance 41): thresholds that bound the trivial zone.
+    """The target of the certainty rating (GRADE guidance 41; Core GRADE 2): the thresholds that
+    bound the trivial zone, and which side of them the rating is about.
 
-    For dichotomous outcomes the thresholds are absolute effects per ``per`` people (e.g. 50 more
-    per 1000); for continuous and generic outcomes they are on the outcome's own scale. ``mid`` is
-    the minimal important difference (the boundary of the trivial zone); ``moderate`` and ``large``
-    add GRADE 35's further boundaries. ``target: any_effect`` makes the null the boundary instead.
-    ``relative``: for ratio measures without an assumed risk, a ratio that marks an important
-    relative effect (e.g. 1.25 means RR below 0.8 or above 1.25).
+    For dichotomous outcomes ``mid`` (and ``mid_benefit``, ``mid_harm``, ``moderate``, ``large``)
+    are absolute effects per ``per`` people (e.g. 20 fewer per 1000), judged at each assumed risk;
+    for continuous and generic outcomes they are in the outcome's own units. ``mid`` is the minimal
+    important difference for benefit and harm alike; ``mid_benefit`` / ``mid_harm`` set one side
+    (they need the outcome's ``benefit``). ``moderate`` and ``large`` add GRADE 35's further
+    boundaries (the statements' "slightly" and "large"). ``relative``: for ratio measures, the
+    ratios that mark an important effect — one number r (1/r and r) or a pair ``[0.75, 1.25]``.
+
+    ``target``: ``auto`` (Core GRADE 2: the point estimate's position against the MID chooses an
+    important effect or little or no important effect; with no MID, any non-null effect),
+    ``important_effect``, ``little_or_no_effect``, or ``any_effect`` (the null is the threshold
+    even when MIDs are given). ``trivial_zone`` is the format-1.0 spelling of ``auto``.
     """
 
-    target: Literal["trivial_zone", "any_effect"] = "trivial_zone"
+    target: Literal["auto", "important_effect", "little_or_no_effect", "any_effect", "trivial_zone"] = "auto"
     per: Literal[10, 100, 1000, 10000, 100000] = 1000
     mid: Annotated[float, Field(gt=0)] | None = None
+    mid_benefit: Annotated[float, Field(gt=0)] | None = None
+    mid_harm: Annotated[float, Field(gt=0)] | None = None
     moderate: Annotated[float, Field(gt=0)] | None = None
     large: Annotated[float, Field(gt=0)] | None = None
-    relative: Annotated[float, Field(gt=1)] | None = None
+    relative: (
+        Annotated[float, Field(gt=1)] | tuple[Annotated[float, Field(gt=0, lt=1)], Annotated[float, Field(gt=1)]] | None
+    ) = None
+    source: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        smallest = min((v for v in (self.mid, self.mid_benefit, self.mid_harm) if v is not None), default=None)
+        steps = [("mid", smallest), ("moderate", self.moderate), ("large", self.large)]
+        given = [(name, v) for name, v in steps if v is not None]
+        for (a, x), (b, y) in itertools.pairwise(given):
+            if not x < y:
+                raise ValueError(f"{b} ({y:g}) must be larger than {a} ({x:g})")
+        return self
+
+    @property
+    def stated_target(self) -> str:
+        return "auto" if self.target == "trivial_zone" else self.target
+
+
+class ReferenceInstrument(Strict):
+    """A familiar instrument in whose units an SMD is re-expressed (GRADE 13; Cochrane Handbook
+    v6.5 §15.5.3.1): SMD × its SD, with its comparator mean when known."""
+
+    name: NonEmpty
+    sd: Annotated[float, Field(gt=0)] = Field(description="A representative SD of the instrument.")
+    comparator_mean: float | None = Field(
+        None, description="The mean in the comparator group, in the instrument's units."
+    )
+    units: NonEmpty | None = Field(None, description="e.g. 'points (0–10)'.")
     source: Text | None = None
 
 
@@ -338,6 +394,9 @@ class AssumedRisk(Strict):
     value: Annotated[float, Field(gt=0, lt=1)]
     label: NonEmpty | None = Field(None, description="e.g. 'low risk', 'high risk' for several strata.")
     source: Text | None = None
+    imprecision: DomainJudgement | None = Field(
+        None, description="The reviewer's imprecision rating for this stratum (else the outcome's judgement)."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,6 +467,13 @@ class Outcome(Strict):
     scale: NonEmpty | None = Field(None, description="e.g. '0–100 VAS, lower is better'.")
     follow_up: NonEmpty | None = None
     thresholds: Thresholds | None = None
+    statement_noun: NonEmpty | None = Field(
+        None,
+        description="What a binary outcome counts, for statements: 'the number of people with pain relief'.",
+    )
+    reference_instrument: ReferenceInstrument | None = Field(
+        None, description="SMD outcomes: the instrument in whose units the SMD is re-expressed."
+    )
     assumed_risk: list[AssumedRisk] = Field(
         default_factory=list, max_length=100, description="One assumed comparator risk, or a list of risk strata."
     )
@@ -425,6 +491,15 @@ class Outcome(Strict):
     @classmethod
     def _one_or_many(cls, v: object) -> object:
         return [v] if isinstance(v, dict) else v
+
+    @model_validator(mode="after")
+    def _sided_thresholds(self) -> Outcome:
+        t = self.thresholds
+        if t is not None and (t.mid_benefit is not None or t.mid_harm is not None) and self.benefit is None:
+            raise ValueError(
+                "thresholds.mid_benefit and mid_harm need `benefit` (which direction is good for patients)"
+            )
+        return self
 
     @property
     def effective_measure(self) -> Measure:

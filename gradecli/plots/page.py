@@ -20,7 +20,8 @@ from gradecli.plots.output import figure_bytes, svg_fragment
 from gradecli.plots.rob import rob_figure
 from gradecli.report.html import escape  # html.escape after gradecli.escape.xml_text
 from gradecli.report.html import render as render_sof
-from gradecli.report.text import certainty_text, domain_cell, effect_text
+from gradecli.report.sof import capitalise, certainty_cells, provisional_comment, stratum_name
+from gradecli.report.text import domain_cell, effect_text, path_text
 
 EXTRA_CSS = """
 section.part { margin-top: 28px; }
@@ -98,8 +99,8 @@ def _profile(assessment: Assessment) -> list[str]:
             k = f" ({e.k})" if e and e.k is not None else ""
             cells.append(f'<td class="num">{escape(n + k)}</td>')
             cells += [f"<td>{escape(domain_cell(d))}</td>" for d in o.domains]
-            cert = certainty_text(o.certainty) + (" (provisional)" if o.not_assessed else "")
-            cells.append(f"<td>{escape(cert)}</td>")
+            symbols, label = certainty_cells(o.certainty, o.provisional, o.certainty_ceiling)
+            cells.append(f"<td>{escape(f'{symbols} {label}'.strip())}</td>")
         cells.append(f"<td>{escape(o.importance)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
@@ -113,10 +114,25 @@ def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
         why = d.reviewer_reason or d.proposal.explanation or ""
         status = "" if d.status in ("proposed", "not_assessed") else f" ({d.status.replace('_', ' ')})"
         rule = f' <span class="rule">[{escape(d.proposal.rule)}]</span>' if d.proposal.rule else ""
+        path = path_text(d)
         out.append(
             f"<li><b>{escape(DOMAIN_NAMES.get(d.domain, d.domain).capitalize())}:</b> {escape(rating)}{status}"
             + (f" — {escape(why)}" if why else "")
-            + f"{rule}</li>"
+            + f"{rule}"
+            + (f'<br><span class="rule">{escape(path)}</span>' if path and not o.strata else "")
+            + "</li>"
+        )
+    for st in o.strata:
+        label, risk = stratum_name(st)
+        d = st.imprecision
+        rating = d.rating.value.replace("_", " ") if d.rating else "not assessed"
+        symbols, cert = certainty_cells(st.certainty, st.provisional, st.certainty_ceiling)
+        path = path_text(d)
+        out.append(
+            f"<li><b>{escape(capitalise(label))} ({escape(risk)}):</b> imprecision {escape(rating)}; "
+            f"certainty {escape(f'{symbols} {cert}'.strip())}"
+            + (f'<br><span class="rule">{escape(path)}</span>' if path else "")
+            + "</li>"
         )
     for u in o.upgrades:
         if u.levels or u.proposed_levels:
@@ -124,8 +140,10 @@ def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
                 f"<li><b>{escape(DOMAIN_NAMES.get(u.domain, u.domain).capitalize())}:</b> "
                 f"+{u.levels} ({escape(u.status.replace('_', ' '))})</li>"
             )
-    if o.certainty is not None:
-        out.append(f"<li><b>Certainty:</b> {escape(certainty_text(o.certainty))}</li>")
+    if o.certainty is not None or o.provisional:
+        symbols, label = certainty_cells(o.certainty, o.provisional, o.certainty_ceiling)
+        missing = f" — {provisional_comment(o.missing_domains)}" if o.provisional else ""
+        out.append(f"<li><b>Certainty:</b> {escape(f'{symbols} {label}'.strip() + missing)}</li>")
     out.append("</ul>")
     if o.footnotes:
         out.append('<div class="notes"><ol>')

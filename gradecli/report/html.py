@@ -15,7 +15,7 @@ from html import escape as _html_escape
 
 from gradecli.escape import xml_text
 from gradecli.grade.assessment import Assessment
-from gradecli.report.sof import DEFINITIONS, build
+from gradecli.report.sof import DEFINITIONS, Row, build
 
 LEVEL_CLASS = {"HIGH": "high", "MODERATE": "moderate", "LOW": "low", "VERY LOW": "very-low"}
 MARK_CLASS = {"⊕": "on", "◯": "off"}  # ◯ is drawn larger than ⊕ in most fonts; .off evens them out
@@ -48,6 +48,7 @@ table.sof thead th { background: var(--head); font-weight: 600; vertical-align: 
 table.sof thead th.group { text-align: center; vertical-align: middle; }
 table.sof tbody th { font-weight: 400; }
 .outcome { display: block; font-weight: 600; }
+tr.stratum th { padding-left: 18px; }
 .detail { display: block; color: var(--muted); font-size: 12.5px; }
 .num { white-space: nowrap; }
 td.none { font-style: italic; color: var(--muted); }
@@ -87,6 +88,18 @@ def _text(value: str) -> str:
 
 def _question(line: str) -> str:
     return _LABEL.sub(lambda m: f"{m.group(1)}<b>{m.group(2)}:</b>", escape(line))
+
+
+def _certainty(row: Row) -> str:
+    """Symbols (hidden from screen readers), the level in words and the footnote links."""
+    level = LEVEL_CLASS.get(row.certainty_label, "none")
+    marks = "".join(f'<span class="{MARK_CLASS.get(c, "on")}">{escape(c)}</span>' for c in row.certainty_symbol)
+    out = f'<span class="symbols" aria-hidden="true">{marks}</span>' if marks else ""
+    out += f'<span class="level {level}">{escape(row.certainty_label)}</span>'
+    if row.letters:
+        links = ",".join(f'<a href="#fn-{x}" aria-label="footnote {x}">{x}</a>' for x in row.letters)
+        out += f" <sup>{links}</sup>"
+    return out
 
 
 def render(assessment: Assessment) -> str:
@@ -147,24 +160,19 @@ def render(assessment: Assessment) -> str:
                 "</tr>",
             ]
             continue
-        level = LEVEL_CLASS.get(row.certainty_label, "none")
-        marks = "".join(f'<span class="{MARK_CLASS.get(c, "on")}">{escape(c)}</span>' for c in row.certainty_symbol)
-        certainty = f'<span class="symbols" aria-hidden="true">{marks}</span>'
-        certainty += f'<span class="level {level}">{escape(row.certainty_label)}</span>'
-        if row.letters:
-            links = ",".join(
-                f'<a href="#fn-{letter}" aria-label="footnote {letter}">{letter}</a>' for letter in row.letters
-            )
-            certainty += f" <sup>{links}</sup>"
-        out += [
-            f"<td>{_text(row.comparator)}</td>",
-            f"<td>{_text(row.intervention)}</td>",
-            f"<td>{_text(row.relative)}</td>",
-            f"<td>{_text(row.participants)}</td>",
-            f"<td>{certainty}</td>",
-            f"<td>{_text(row.comments)}</td>",
-            "</tr>",
-        ]
+        for sub in [row, *row.strata]:
+            if sub is not row:
+                name = f'<span class="stratum">↳ {escape(sub.name)}</span>'
+                out += ['<tr class="stratum">', f'<th scope="row">{name}</th>']
+            out += [
+                f"<td>{_text(sub.comparator)}</td>",
+                f"<td>{_text(sub.intervention)}</td>",
+                f"<td>{_text(sub.relative)}</td>",
+                f"<td>{_text(sub.participants)}</td>",
+                f"<td>{_certainty(sub)}</td>",
+                f"<td>{_text(sub.comments)}</td>",
+                "</tr>",
+            ]
     out += ["</tbody>", "</table>", '<div class="notes">']
     if sof.statements:
         out += ["<h2>What it means (GRADE guidance 26)</h2>", "<ul>"]
@@ -178,7 +186,9 @@ def render(assessment: Assessment) -> str:
         out.append("</ol>")
     out.append(f'<p class="meta">{escape(" · ".join(sof.abbreviations))}.</p>')
     if sof.analysis_lines:
-        out.append(f'<p class="meta">Analysis: {escape("; ".join(sof.analysis_lines))}.</p>')
+        out += ["<h2>Analysis and methods</h2>", '<ul class="meta">']
+        out += [f"<li>{escape(line)}.</li>" for line in sof.analysis_lines]
+        out.append("</ul>")
     out += ["<h2>GRADE Working Group grades of evidence</h2>", "<dl>"]
     for name, text in DEFINITIONS:
         out += [f"<dt>{name} certainty:</dt>", f"<dd>{escape(text[:1].upper() + text[1:])}</dd>"]

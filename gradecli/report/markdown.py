@@ -47,11 +47,14 @@ def render(assessment: Assessment) -> str:
         if row.no_studies:
             out.append(_row([name, "", f"*{escape(row.intervention)}*", "", "0", "—", ""]))
             continue
-        certainty = f"{row.certainty_symbol}<br>{escape(row.certainty_label)}"
-        if row.letters:
-            certainty += f"<sup>{','.join(row.letters)}</sup>"
-        cells = [row.comparator, row.intervention, row.relative, row.participants]
-        out.append(_row([name, *(escape(c) for c in cells), certainty, escape(row.comments)]))
+        for sub in [row, *row.strata]:
+            if sub is not row:
+                name = f"↳ {escape(sub.name)}"
+            certainty = "<br>".join(x for x in (sub.certainty_symbol, escape(sub.certainty_label)) if x)
+            if sub.letters:
+                certainty += f"<sup>{','.join(sub.letters)}</sup>"
+            cells = [sub.comparator, sub.intervention, sub.relative, sub.participants]
+            out.append(_row([name, *(escape(c) for c in cells), certainty, escape(sub.comments)]))
     out.append("")
     if sof.statements:
         out += ["**What it means** (GRADE guidance 26):", ""]
@@ -64,7 +67,9 @@ def render(assessment: Assessment) -> str:
     out.append(f"*{escape(' · '.join(sof.abbreviations))}.*")
     out.append("")
     if sof.analysis_lines:
-        out += [f"Analysis: {escape('; '.join(sof.analysis_lines))}.", ""]
+        out += ["**Analysis and methods**", ""]
+        out += [f"- {escape(line)}." for line in sof.analysis_lines]
+        out.append("")
     out += [f"Rules: {escape(sof.rules)} (gradecli {escape(sof.version)}).", ""]
     out += ["**GRADE certainty of the evidence:**", ""]
     out += [f"- **{name}:** {escape(text)}" for name, text in DEFINITIONS]

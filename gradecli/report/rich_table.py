@@ -39,7 +39,7 @@ def _cell(text: str) -> Text:
 
 
 def _certainty(row: Row, newline: bool) -> Text:
-    cert = Text(row.certainty_symbol + ("\n" if newline else " "))
+    cert = Text(row.certainty_symbol + ("\n" if newline else " ") if row.certainty_symbol else "")
     cert.append(row.certainty_label, style=STYLES.get(row.certainty_label, ""))
     if row.letters:
         cert.append(" " + ",".join(row.letters))
@@ -62,13 +62,20 @@ def _blocks(sof: Sof, console: Console) -> None:
         if row.no_studies:
             console.print(Text("  " + _one(row.intervention), style="italic"))
             continue
-        for label, attr in labels:
-            value = _one(" ".join(getattr(row, attr).split("\n")))
-            console.print(Text(f"  {label}: ") + Text(value or "—"))
-        console.print(Text("  Certainty (GRADE): ") + _certainty(row, newline=False))
-        if row.comments:
-            console.print(Text(f"  Comments: {_one(row.comments)}"))
+        _block(row, labels[2:] if row.strata else labels, console, "  ")
+        for sub in row.strata:
+            console.print(Text(f"  ↳ {_one(sub.name)}", style="bold"))
+            _block(sub, labels[:2], console, "    ")
     console.print()
+
+
+def _block(row: Row, labels: list[tuple[str, str]], console: Console, indent: str) -> None:
+    for label, attr in labels:
+        value = _one(" ".join(getattr(row, attr).split("\n")))
+        console.print(Text(f"{indent}{label}: ") + Text(value or "—"))
+    console.print(Text(f"{indent}Certainty (GRADE): ") + _certainty(row, newline=False))
+    if row.comments:
+        console.print(Text(f"{indent}Comments: {_one(row.comments)}"))
 
 
 def _table(sof: Sof, console: Console) -> None:
@@ -88,9 +95,11 @@ def _table(sof: Sof, console: Console) -> None:
             none = Text(github_line(terminal_lines(row.intervention)), style="italic")
             table.add_row(name, "", none, "", "0", "—", "")
             continue
-        cert = _certainty(row, newline=True)
-        cells = (row.comparator, row.intervention, row.relative, row.participants)
-        table.add_row(name, *(_cell(c) for c in cells), cert, _cell(row.comments))
+        for sub in [row, *row.strata]:
+            if sub is not row:
+                name = Text(f"↳ {_one(sub.name)}")
+            cells = (sub.comparator, sub.intervention, sub.relative, sub.participants)
+            table.add_row(name, *(_cell(c) for c in cells), _certainty(sub, newline=True), _cell(sub.comments))
     console.print(table)
 
 
@@ -106,7 +115,9 @@ def _footer(sof: Sof, console: Console) -> None:
     console.print()
     console.print(Text(_one(" · ".join(sof.abbreviations)) + "."), style="dim")
     if sof.analysis_lines:
-        console.print(Text("Analysis: " + _one("; ".join(sof.analysis_lines)) + "."), style="dim")
+        console.print(Text("Analysis and methods:"), style="dim")
+        for line in sof.analysis_lines:
+            console.print(Text(f"  {_one(line)}."), style="dim")
     console.print(
         Text(
             f"Rules: {_one(sof.rules)} (gradecli {sof.version}). GRADE certainty: "

@@ -7,7 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gradecli.formatting import fmt, fmt_ratio, higher_lower, more_fewer, per
-from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
+from gradecli.grade.assessment import (
+    DOMAIN_NAMES,
+    AbsoluteEffect,
+    Assessment,
+    OutcomeAssessment,
+    StratumAssessment,
+    Target,
+)
+from gradecli.model.vocab import Certainty
 from gradecli.numeric import RATIO_CODES
 from gradecli.report.text import LABELS, SYMBOLS
 
@@ -55,6 +63,10 @@ class Row:
     letters: list[str]
     comments: str
     no_studies: bool = False
+    stratum: StratumAssessment | None = None
+    """Set on a baseline-risk sub-row: ``name`` is the stratum's label and risk."""
+    strata: list[Row] = field(default_factory=list)
+    """The outcome's baseline-risk sub-rows (listed when it has more than one stratum)."""
 
 
 @dataclass
@@ -82,26 +94,30 @@ def _participants(o: OutcomeAssessment) -> str:
     return f"{n} ({e.k} stud{'y' if e.k == 1 else 'ies'})"
 
 
+def _risks(a: AbsoluteEffect) -> tuple[str, str]:
+    """The comparator and intervention cells of one assumed comparator risk."""
+    unit = f"per {a.per:,}"
+    left = f"{per(a.comparator)} {unit}"
+    if a.intervention is None:
+        return left, "—"
+    right = (
+        (
+            f"{per(a.intervention)} {unit} ({per(a.intervention_lb)} to {per(a.intervention_ub)})\n"
+            f"{more_fewer(a.difference, unit)} ({more_fewer(a.difference_lb, '')} to "
+            f"{more_fewer(a.difference_ub, '')})"
+        )
+        .replace("  ", " ")
+        .replace(" )", ")")
+    )
+    return left, right
+
+
 def _absolute(o: OutcomeAssessment, comparator: str) -> tuple[str, str]:
     e = o.effect
+    if len(o.strata) > 1:
+        return "", ""  # one sub-row per stratum
     if o.absolute:
-        a = o.absolute[0]
-        unit = f"per {a.per:,}"
-        left = f"{per(a.comparator)} {unit}"
-        if a.intervention is None:
-            return left, "—"
-        right = (
-            (
-                f"{per(a.intervention)} {unit} ({per(a.intervention_lb)} to {per(a.intervention_ub)})\n"
-                f"{more_fewer(a.difference, unit)} ({more_fewer(a.difference_lb, '')} to "
-                f"{more_fewer(a.difference_ub, '')})"
-            )
-            .replace("  ", " ")
-            .replace(" )", ")")
-        )
-        if len(o.absolute) > 1:
-            right += f"\n(+{len(o.absolute) - 1} more risk group{'s' if len(o.absolute) > 2 else ''}: see JSON)"
-        return left, right
+        return _risks(o.absolute[0])
     if e is None or e.estimate is None:
         return "—", "—"
     if o.continuous is not None or o.measure in ("MD", "SMD"):
@@ -112,10 +128,73 @@ def _absolute(o: OutcomeAssessment, comparator: str) -> tuple[str, str]:
         right = (
             f"{name} {higher_lower(e.estimate, unit)}\n({higher_lower(e.ci_lb, unit)} to {higher_lower(e.ci_ub, unit)})"
         )
+        if c is not None and c.instrument and c.instrument_difference is not None:
+            # GRADE 13: the SMD re-expressed in a familiar instrument's units (SMD × its SD)
+            units = c.instrument_units or ""
+            lo, hi = higher_lower(c.instrument_difference_lb, units), higher_lower(c.instrument_difference_ub, units)
+            right += f"\n= {higher_lower(c.instrument_difference, units)} on {c.instrument} ({lo} to {hi})"
+            if c.comparator_mean is not None:
+                left += f" ({c.instrument})"
         return left, right
     if o.measure in RATIO:
         return "—", "no assumed comparator risk"
     return "—", f"{o.measure} {fmt(e.estimate)} ({fmt(e.ci_lb)} to {fmt(e.ci_ub)})"
+
+
+def level_name(c: Certainty) -> str:
+    """'Moderate', 'Very low': a level in words, as in running text."""
+    return c.value.replace("_", " ").capitalize()
+
+
+def certainty_cells(certainty: Certainty | None, provisional: bool, ceiling: Certainty | None) -> tuple[str, str]:
+    """The symbols and the label of a certainty cell. A provisional rating has no symbols: GRADE
+    judges certainty over all domains, so it is 'Not yet rated', with the most it could be."""
+    if provisional:
+        return "", "Not yet rated" + (f" (at most {level_name(ceiling)})" if ceiling else "")
+    if certainty is None:
+        return "—", "not rated"
+    return SYMBOLS[certainty], LABELS[certainty]
+
+
+def provisional_comment(missing: list[str]) -> str:
+    """'Provisional: risk of bias, indirectness not assessed.'"""
+    return f"Provisional: {', '.join(DOMAIN_NAMES.get(d, d) for d in missing)} not assessed."
+
+
+def stratum_name(s: StratumAssessment) -> tuple[str, str]:
+    """A stratum's label and risk: ('low risk', '20 per 1,000'); 'assumed risk' when it has no label."""
+    return s.label or "assumed risk", f"{per(s.absolute.comparator)} per {s.absolute.per:,}"
+
+
+def capitalise(text: str) -> str:
+    """``text`` with its first letter upper case (the rest as written: 'HIV-positive' stays)."""
+    return text[:1].upper() + text[1:]
+
+
+def target_line(t: Target) -> str:
+    """'Certainty rated for: …', then each threshold the rule set supplied ('; default: …')."""
+    return t.methods_line + "".join(f"; default: {d}" for d in t.defaults_used)
+
+
+def methods_line(o: OutcomeAssessment) -> str | None:
+    """'Pain: random effects, REML. Certainty rated for: …', with each stratum's target and the
+    thresholds the rule set supplied; None when there is neither an analysis nor a target."""
+    parts: list[str] = []
+    if o.effect is not None:
+        how = o.effect.method or ("as reported" if o.effect.source == "summary" else "")
+        # numerical caveats that change what the numbers mean (issue 9): a τ² iteration that did
+        # not converge, a statistic beyond the floating-point range
+        caveats = [w for w in o.effect.warnings if "did not converge" in w or "floating-point" in w]
+        parts.append(how + "".join(f" ({w})" for w in caveats))
+    targets = [("", o.target)]
+    for s in o.strata if len(o.strata) > 1 else []:
+        label, risk = stratum_name(s)
+        targets.append((f"{capitalise(label)} ({risk}): ", s.target))
+    for prefix, t in targets:
+        if t is not None:
+            parts.append(prefix + target_line(t))
+    parts = [part for part in parts if part]
+    return f"{o.name}: " + ". ".join(parts) if parts else None
 
 
 def _relative(o: OutcomeAssessment) -> str:
@@ -145,6 +224,15 @@ def build(assessment: Assessment) -> Sof:
         version=assessment.gradecli_version,
     )
     letter_of: dict[str, str] = {}
+
+    def letter(notes: list[str]) -> list[str]:
+        """The footnote letters of ``notes``, one lettering for the whole table."""
+        for note in notes:
+            if note not in letter_of:
+                letter_of[note] = chr(ord("a") + len(letter_of)) if len(letter_of) < 26 else f"n{len(letter_of)}"
+                sof.footnotes.append((letter_of[note], note))
+        return [letter_of[note] for note in notes]
+
     measures: set[str] = set()
     for o in assessment.outcomes:
         detail = []
@@ -171,12 +259,6 @@ def build(assessment: Assessment) -> Sof:
             )
             continue
         measures.add(o.measure or "")
-        letters = []
-        for note in o.footnotes:
-            if note not in letter_of:
-                letter_of[note] = chr(ord("a") + len(letter_of)) if len(letter_of) < 26 else f"n{len(letter_of)}"
-                sof.footnotes.append((letter_of[note], note))
-            letters.append(letter_of[note])
         left, right = _absolute(o, comparator)
         comments = []
         if o.effect is None or o.effect.estimate is None:
@@ -184,36 +266,54 @@ def build(assessment: Assessment) -> Sof:
                 "The source reports no result." if o.form == "summary" else f"Not estimable: {o.not_estimable}."
             )
         if o.continuous and o.continuous.smd_size:
-            comments.append(f"An SMD of this size is {o.continuous.smd_size} (Cohen's rule of thumb).")
-        if o.not_assessed and o.certainty is not None:
-            missing = ", ".join(DOMAIN_NAMES[d] for d in o.not_assessed)
-            comments.append(f"Provisional: {missing} not assessed.")
-        if o.absolute and o.absolute[0].source:
+            source = o.continuous.smd_size_source or "Cohen's rule of thumb, context-free"
+            comments.append(f"An SMD of this size is {o.continuous.smd_size} ({source}).")
+        if o.provisional:
+            comments.append(provisional_comment(o.missing_domains))
+        others = [d for d in o.not_assessed if d not in o.missing_domains]
+        if others and o.computed_certainty is not None:
+            # not needed for a rating (R10.8), but never silently "not serious"
+            comments.append(f"Not assessed: {', '.join(DOMAIN_NAMES.get(d, d) for d in others)}.")
+        strata = o.strata if len(o.strata) > 1 else []
+        if strata:
+            comments.append("Certainty: the least certain risk group's.")
+        elif o.absolute and o.absolute[0].source:
             comments.append(f"Comparator risk: {o.absolute[0].source}.")
-        sym = SYMBOLS[o.certainty] if o.certainty else "—"
-        label = LABELS[o.certainty] if o.certainty else "not rated"
-        sof.rows.append(
-            Row(
-                o,
-                o.name,
-                " · ".join(detail),
-                left,
-                right,
-                _relative(o),
-                _participants(o),
-                sym,
-                label,
-                letters,
-                " ".join(comments),
-            )
+        row = Row(
+            o,
+            o.name,
+            " · ".join(detail),
+            left,
+            right,
+            _relative(o),
+            _participants(o),
+            *certainty_cells(o.certainty, o.provisional, o.certainty_ceiling),
+            letter(o.footnotes),
+            " ".join(comments),
         )
+        sof.rows.append(row)
         if o.statement:
             sof.statements.append((o.name, o.statement))
-        if o.effect is not None:
-            how = o.effect.method or ("as reported" if o.effect.source == "summary" else "")
-            # numerical caveats that change what the numbers mean (issue 9): a τ² iteration that did
-            # not converge, a statistic beyond the floating-point range
-            caveats = [w for w in o.effect.warnings if "did not converge" in w or "floating-point" in w]
-            sof.analysis_lines.append(f"{o.name}: {how}" + "".join(f" ({w})" for w in caveats))
+        for s in strata:
+            label, risk = stratum_name(s)
+            row.strata.append(
+                Row(
+                    o,
+                    f"{capitalise(label)}: {risk}",
+                    "",
+                    *_risks(s.absolute),
+                    "",
+                    "",
+                    *certainty_cells(s.certainty, s.provisional, s.certainty_ceiling),
+                    letter(s.footnotes),
+                    f"Comparator risk: {s.source}." if s.source else "",
+                    stratum=s,
+                )
+            )
+            if s.statement:
+                sof.statements.append((f"{o.name} — {label} ({risk})", s.statement))
+        line = methods_line(o)
+        if line:
+            sof.analysis_lines.append(line)
     sof.abbreviations = ["CI: confidence interval"] + [ABBREVIATIONS[m] for m in sorted(measures) if m in ABBREVIATIONS]
     return sof

@@ -36,3 +36,15 @@ def effect_text(o: OutcomeAssessment) -> str:
     if e is None or e.estimate is None:
         return f"not estimable ({o.not_estimable})" if o.not_estimable else "not reported"
     return f"{e.measure} {e.estimate:.3g} ({e.ci_lb:.3g} to {e.ci_ub:.3g})"
+
+
+def path_text(d: DomainAssessment) -> str:
+    """The steps the domain's rule took, joined by arrows, and — while the rating is still the
+    proposal — whether the reviewer must confirm it; '' when the rule recorded neither."""
+    steps = " → ".join(d.proposal.path)
+    if not (d.proposal.needs_confirmation and d.status == "proposed"):
+        return steps
+    return f"{steps} ({CONFIRM})" if steps else CONFIRM
+
+
+CONFIRM = "needs the reviewer's confirmation"

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
+    if scale is not None and not scale.boundaries:
+        scale = None  # no threshold at all (an MD without an MID): no zones to place the studies in
     found = IncSingle.judge(ctx) or IncNone.judge(ctx, rules.settings(IncNone))
     if found is not None:
         return found

@@ -4,14 +4,18 @@ The domain asks, in order: ROB-SUMMARY (a summary-level outcome has no per-study
 assessed), ROB-NONE (no study has a judgment: not assessed), then ROB-WEIGHT (the share of the
 analysis weight from studies at low risk of bias), which decides. When the rule set switches
 ROB-WEIGHT off, the domain is not assessed and says which rule set did. The analysis restricted to
-the low-risk studies is reported beside the proposal by the engine (Core GRADE 4).
+the low-risk studies is reported beside the proposal by the engine (Core GRADE 4). When the rule
+set switches ROB-AMSTAR on (Pollock 2016), the review's AMSTAR levels are added to the proposal.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gradecli.grade.assessment import RATING_LEVELS
 from gradecli.grade.rules.base import pct, switched_off
+from gradecli.grade.rules.imp_cross import BY_LEVELS
+from gradecli.grade.rules.rob_amstar import RobAmstar
 from gradecli.grade.rules.rob_none import RobNone
 from gradecli.grade.rules.rob_summary import RobSummary
 from gradecli.grade.rules.rob_weight import RobWeight, shares, study_judgment
@@ -26,6 +30,25 @@ __all__ = ["pct", "propose", "shares", "study_judgment"]
 
 
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
+    proposal = _studies(ctx, rules)
+    if not rules.enabled(RobAmstar) or proposal.rating is None:
+        return proposal
+    levels, fact = RobAmstar.judge(ctx)
+    total = min(3, RATING_LEVELS[proposal.rating] + levels)
+    why = proposal.explanation or ""
+    if levels:
+        why = f"{why}; and {fact}" if why else fact
+    return proposal.model_copy(
+        update={
+            "rating": BY_LEVELS[total],
+            "facts": [*proposal.facts, fact],
+            "explanation": why or None,
+            "rule": RobAmstar.code if levels and not RATING_LEVELS[proposal.rating] else proposal.rule,
+        }
+    )
+
+
+def _studies(ctx: OutcomeContext, rules: RuleSet) -> Proposal:
     found = RobSummary.judge(ctx) or RobNone.judge(ctx)
     if found is not None:
         return found

@@ -22,6 +22,7 @@ REGISTRY = (
     "rob_weight",  # ROB-WEIGHT
     "rob_none",  # ROB-NONE
     "rob_summary",  # ROB-SUMMARY
+    "rob_amstar",  # ROB-AMSTAR
     "inc_i2",  # INC-I2
     "inc_straddle",  # INC-STRADDLE
     "inc_single",  # INC-SINGLE
@@ -29,6 +30,7 @@ REGISTRY = (
     "ind_not_assessed",  # IND-NOT-ASSESSED
     "imp_cross",  # IMP-CROSS
     "imp_relative",  # IMP-RELATIVE
+    "imp_events",  # IMP-EVENTS
     "imp_sparse",  # IMP-SPARSE
     "imp_ois",  # IMP-OIS
     "imp_bands",  # IMP-BANDS

@@ -8,20 +8,19 @@ from gradecli.grade.rules.base import Rule, RuleSettings
 
 class ImpNone(Rule[RuleSettings]):
     """A result of the imprecision domain, not a rule with settings: when there is no CI to judge
-    against a threshold (no pooled result, or no threshold and no default for the measure) and no
-    participant count to check sparse data or the optimal information size with, imprecision is
-    *not assessed* — never silently "not serious". Give the outcome `thresholds.mid` (or an
-    SMD/ratio measure, which have defaults), the participants, or a reviewer's judgment
-    (`judgements.imprecision`).
+    — no pooled result (not estimable, or a summary that reports none) — imprecision is *not
+    assessed*, never silently "not serious". (An outcome with a CI always has a target: its MID, or
+    the null when it gives none; the other not-assessed results are IMP-RELATIVE's and IMP-OIS's.)
+    Give the result, or a reviewer's judgment (`judgements.imprecision`).
 
     Sources: Core GRADE 2, Guyatt G et al., BMJ 2025;389:e081904, doi:10.1136/bmj-2024-081904 (a
-    rating needs a target and a threshold).
+    rating is a judgment about the CI against a target).
 
     gradecli's choices: "not assessed" rather than a guess.
 
-    PASS (does not apply): an MD with `thresholds.mid` → IMP-CROSS decides.
+    PASS (does not apply): an MD of 2 (1 to 3) with no threshold → IMP-CROSS decides (against the null).
 
-    FAIL: an MD with no threshold and no participant count → not assessed (IMP-NONE).
+    FAIL: a summary that reports no estimate → not assessed (IMP-NONE).
     """
 
     code = "IMP-NONE"
@@ -34,7 +33,7 @@ class ImpNone(Rule[RuleSettings]):
     def judge(facts: list[str]) -> Proposal:
         """The proposal when no other imprecision rule decided; ``facts`` are what was measured."""
         return Proposal(
-            rating=None, rule="IMP-NONE", facts=facts, explanation="no result, threshold or participant count to judge"
+            rating=None, rule="IMP-NONE", facts=facts, explanation="there is no pooled result (no CI) to judge"
         )
 
 

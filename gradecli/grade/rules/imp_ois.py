@@ -1,18 +1,20 @@
-"""IMP-OIS: information size below the optimal information size."""
+"""IMP-OIS: the optimal information size, for large effects and for crossing CIs far below it."""
 
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
 from gradecli.grade.assessment import Proposal
-from gradecli.grade.rules.base import Rule, SwitchableSettings
-from gradecli.model.vocab import OutcomeType, Rating
+from gradecli.grade.rules.base import Rule, SwitchableSettings, pct
+from gradecli.model.vocab import Measure, OutcomeType, Rating
 
 if TYPE_CHECKING:
     from gradecli.grade.context import OutcomeContext
+    from gradecli.grade.scale import Scale
 
 Probability = Annotated[float, Field(gt=0, lt=1)]
 
@@ -26,20 +28,51 @@ class ImpOisSettings(SwitchableSettings):
         0.25, description="Relative risk reduction the trial is powered for (dichotomous outcomes; 0–1)."
     )
     ois_smd: Annotated[float, Field(gt=0)] = Field(
-        0.2, description="Standardised mean difference the trial is powered for (continuous outcomes)."
+        0.2,
+        description="Continuous outcomes without an MID (or without SDs to scale it): the SMD to power for.",
     )
     ois_alpha: Probability = Field(0.05, description="Two-sided type I error of the sample-size calculation.")
     ois_power: Probability = Field(0.80, description="Power (1 − type II error) of the sample-size calculation.")
+    far_below: Probability = Field(
+        0.30, description="Below this share of the OIS: two levels (a large effect, or a CI that crosses a threshold)."
+    )
+    large_rrr: Probability = Field(
+        0.30,
+        description="Ratio outcomes without `thresholds.large`: an effect this far from 1 is large (RR 0.70, 1/0.70).",
+    )
+    large_smd: Annotated[float, Field(gt=0)] = Field(
+        0.8,
+        description="A continuous outcome without `thresholds.large`: an SMD (or MD / pooled SD) this large is large.",
+    )
+    always: bool = Field(
+        False,
+        description="Check the OIS whenever the CI crosses nothing, large effect or not (GRADE 6's wording; "
+        "the strict rule set). Off: only for large effects (GRADE 34, Core GRADE 2).",
+    )
 
 
-def optimal_information_size(ctx: OutcomeContext, s: ImpOisSettings) -> tuple[int, str] | None:
-    """OIS (total participants, at most ``OIS_CAP``) and how it was computed, or None when it cannot be."""
-    from statistics import NormalDist
+def optimal_information_size(
+    ctx: OutcomeContext, s: ImpOisSettings, scale: Scale | None = None
+) -> tuple[int, str] | None:
+    """OIS (total participants, at most ``OIS_CAP``) and how it was computed, or None when it cannot be.
 
+    Dichotomous: a relative risk reduction ``ois_rrr`` at the comparator risk. Continuous: δ = the
+    outcome's MID in its units and σ = the studies' pooled SD (Core GRADE 2); an SMD outcome's MID
+    is δ/σ itself; without them, δ/σ = ``ois_smd`` (labelled)."""
     z = NormalDist().inv_cdf(1 - s.ois_alpha / 2) + NormalDist().inv_cdf(s.ois_power)
-    if ctx.outcome.type is OutcomeType.continuous:
-        n = math.ceil(2 * z * z / s.ois_smd**2)
-        return 2 * n, f"SMD {s.ois_smd:g}, α {s.ois_alpha:g}, power {s.ois_power:g}"
+    tail = f"α {s.ois_alpha:g}, power {s.ois_power:g}"
+    if ctx.outcome.type is OutcomeType.continuous or ctx.measure in (Measure.MD, Measure.SMD):
+        mid = _mid(ctx, scale)
+        sd = ctx.pooled_sd
+        if mid is not None and ctx.measure is Measure.SMD:
+            d, how = mid, f"the MID, SMD {mid:g}"
+        elif mid is not None and sd is not None:
+            d, how = mid / sd, f"MID {mid:g} / pooled SD {sd:.3g}"
+        else:
+            d, how = s.ois_smd, f"SMD {s.ois_smd:g} (gradecli's fallback: no MID or no pooled SD)"
+        per_group = 2 * z * z / (d * d) if d * d > 0 else math.inf
+        total = 2 * math.ceil(per_group) if per_group < OIS_CAP / 2 else OIS_CAP
+        return total, f"{how}, {tail}"
     p0 = ctx.control_risk
     if p0 is None or not 0 < p0 < 1:
         return None
@@ -47,10 +80,15 @@ def optimal_information_size(ctx: OutcomeContext, s: ImpOisSettings) -> tuple[in
     # z²(p0(1−p0) + p1(1−p1)) / (p0 − p1)², with p0 − p1 = p0·rrr divided out (no underflow for tiny p0)
     per_arm = z * z * ((1 - p0) + (1 - s.ois_rrr) * (1 - p1)) / (p0 * s.ois_rrr * s.ois_rrr)
     total = OIS_CAP if not per_arm < OIS_CAP / 2 else 2 * math.ceil(per_arm)
-    return total, (
-        f"comparator risk {_percent(p0)}, relative risk reduction {100 * s.ois_rrr:.0f}%, "
-        f"α {s.ois_alpha:g}, power {s.ois_power:g}"
-    )
+    return total, f"comparator risk {_percent(p0)}, relative risk reduction {100 * s.ois_rrr:.0f}%, {tail}"
+
+
+def _mid(ctx: OutcomeContext, scale: Scale | None) -> float | None:
+    """The outcome's own MID in its units (the estimate's side first), for a continuous OIS."""
+    if scale is None or scale.kind != "difference" or not scale.has_mid or ctx.effect is None:
+        return None
+    side = scale.up if (ctx.effect.estimate or 0) > 0 else scale.down
+    return side.mid if side.mid is not None and not side.mid_note else (scale.down.mid or scale.up.mid)
 
 
 def _percent(p: float) -> str:
@@ -61,51 +99,154 @@ def ois_text(n: int) -> str:
     return f"{n:,}" if n < OIS_CAP else f"more than {OIS_CAP:,}"
 
 
+def is_large(ctx: OutcomeContext, s: ImpOisSettings, scale: Scale, v: float) -> tuple[bool, str] | None:
+    """Whether the point estimate is a large effect, and by which boundary; None when it cannot be told."""
+    side = scale.side(v)
+    if side.large is not None:
+        return abs(v) >= side.large, f"`large` {scale.show_threshold((1 if v > 0 else -1) * side.large)}"
+    e = ctx.effect
+    if e is None or e.estimate is None:
+        return None
+    if ctx.is_ratio:
+        r = e.estimate
+        limit = 1 - s.large_rrr
+        return (
+            r <= limit or r >= 1 / limit
+        ), f"ratio {limit:.2f} or {1 / limit:.2f} (relative effect of {pct(s.large_rrr)}%)"
+    if ctx.measure is Measure.SMD:
+        return abs(e.estimate) >= s.large_smd, f"SMD {s.large_smd:g}"
+    sd = ctx.pooled_sd
+    if ctx.measure is Measure.MD and sd is not None:
+        return abs(e.estimate) / sd >= s.large_smd, f"MD / pooled SD {sd:.3g} of {s.large_smd:g}"
+    return None
+
+
 class ImpOis(Rule[ImpOisSettings]):
-    """When the CI crosses no threshold, the body of evidence may still be too small to trust it:
-    serious when the number of participants is below the optimal information size (OIS) — the
-    total sample size of one adequately powered trial. Dichotomous outcomes: α `ois_alpha`, power
-    `ois_power`, a relative risk reduction of `ois_rrr` at the comparator risk (`assumed_risk`, or
-    the control groups' pooled risk); continuous outcomes: an SMD of `ois_smd`. Checked only when
-    IMP-CROSS found no crossing (or there is no CI to judge) and IMP-SPARSE did not rate down; the
-    OIS is shown in the facts even when it is met. Switched off (`enabled: false`) it is skipped.
+    """The optimal information size (OIS): the total sample size of one adequately powered trial
+    (α `ois_alpha` two-sided, power `ois_power`). Asked after IMP-CROSS, in two situations:
+
+    * the CI crosses **no** threshold and the point estimate is a **large** effect (beyond
+      `thresholds.large`; without it, a ratio beyond 1 − `large_rrr` (RR 0.70) or its inverse, an
+      SMD or MD / pooled SD of `large_smd`): large effects from small samples are often
+      overestimates. Participants at or above the OIS → not serious; below → serious; below
+      `far_below` × OIS → very serious (the reviewer confirms). A CI that crosses nothing and is
+      not large — a trivial, precise effect included — is not rated down and the OIS is not asked
+      (`always: true` asks it anyway, GRADE 6's older wording);
+    * the CI crosses one threshold and the participants are below `far_below` × OIS → very serious.
+
+    Dichotomous outcomes: a relative risk reduction of `ois_rrr` at the comparator risk (the
+    stratum's assumed risk, or the control groups' median risk) — a modest effect, not the MID.
+    Continuous outcomes: δ = the outcome's MID in its own units, σ = the studies' pooled SD; an SMD's
+    MID directly; without them, δ/σ = `ois_smd` (labelled as gradecli's fallback). Events are
+    reported beside participants.
 
     Sources: GRADE guidelines 6, Guyatt GH et al., J Clin Epidemiol 2011;64(12):1283–1293,
-    doi:10.1016/j.jclinepi.2011.01.012 (the OIS criterion: α 0.05, β 0.20, a relative risk
-    reduction of 25%); GRADE guidance 34, Zeng L et al., J Clin Epidemiol 2022;150:216–224,
-    doi:10.1016/j.jclinepi.2022.07.014; Core GRADE 2, Guyatt G et al., BMJ 2025;389:e081904,
-    doi:10.1136/bmj-2024-081904.
+    doi:10.1016/j.jclinepi.2011.01.012 (the OIS: α 0.05, β 0.20, RRR 25%); GRADE guidance 34, Zeng L
+    et al., J Clin Epidemiol 2022;150:216–224, doi:10.1016/j.jclinepi.2022.07.014 (the OIS only when
+    the CI crosses nothing and the effect is large; "far less than the OIS → consider rating down
+    more than one level"); Core GRADE 2, Guyatt G et al., BMJ 2025;389:e081904,
+    doi:10.1136/bmj-2024-081904 (RRR 20–25% for binary outcomes, the MID and SD for continuous ones;
+    large effects "possibly > 30%").
 
-    gradecli's choices: SMD 0.2 for continuous outcomes (786 participants, 393 per group; GRADE 6
-    gives no SMD); the normal approximation for two proportions; one level (GRADE 34 allows two
-    when far below the OIS — left to the reviewer); sizes capped at 10¹⁸.
+    gradecli's choices: 30% of the OIS as "far below" and its use for crossing CIs; RRR 30% and SMD
+    0.8 as "large" when the outcome gives no `large`; SMD 0.2 as the continuous fallback; the normal
+    approximation for two proportions; sizes capped at 10¹⁸.
 
-    PASS: comparator risk 20%, 2,000 participants (OIS 1,806) → not serious.
+    PASS: comparator risk 35%, RR 0.48 (0.35–0.64), MID 50 / large 100 fewer, 900 participants (OIS
+    864) → not serious.
 
-    FAIL: comparator risk 20%, 1,000 participants → serious (IMP-OIS: fewer than 1,806).
+    FAIL: the same with 600 participants → serious (fewer than 864, at least 30% of it); with 200 →
+    very serious.
     """
 
     code = "IMP-OIS"
     domain = "imprecision"
-    summary = "information size below the optimal information size"
+    summary = "the optimal information size: large effects, and crossing CIs far below it"
     settings_model = ImpOisSettings
+    uses_scale = True
 
     @staticmethod
-    def judge(ctx: OutcomeContext, s: ImpOisSettings) -> Proposal | None:
-        """Serious below the OIS, not serious at or above it; None when participants or the
-        comparator risk (dichotomous outcomes) are unknown."""
+    def judge(
+        ctx: OutcomeContext, s: ImpOisSettings, scale: Scale | None, levels: int, v: float | None
+    ) -> Proposal | None:
+        """The OIS proposal given the CI rule's ``levels`` (0 or 1) and the point estimate ``v`` on the
+        judging scale; None when the OIS does not apply; a proposal with no rating (not assessed)
+        when it applies to a large effect but cannot be computed."""
         n = ctx.participants
-        ois = optimal_information_size(ctx, s) if n is not None else None
-        if n is None or ois is None:
+        if levels > 1 or scale is None or v is None:
             return None
+        path: list[str] = []
+        if levels == 0:
+            large = is_large(ctx, s, scale, v)
+            if not s.always:
+                if large is None:
+                    return None
+                if not large[0]:
+                    path.append(f"not a large effect (below {large[1]}): no OIS (GRADE 34) → 0")
+                    return Proposal(rating=Rating.not_serious, rule="IMP-OIS", path=path, explanation=None)
+                path.append(f"a large effect (beyond {large[1]}): the optimal information size applies")
+        ois = optimal_information_size(ctx, s, scale)
+        if ois is None or n is None:
+            missing = (
+                "the number of participants"
+                if n is None
+                else "a comparator risk (assumed_risk, or the control groups' events)"
+            )
+            if levels == 1:
+                path.append(f"no OIS to compare with: {missing} not known → −1 stands")
+                return Proposal(rating=Rating.serious, rule="IMP-OIS", path=path)
+            path.append(f"the OIS cannot be computed: {missing} not known → not assessed")
+            what = (
+                "the rule set asks the optimal information size of every CI that crosses no threshold"
+                if s.always
+                else "a large effect whose CI crosses no threshold needs the optimal information size (GRADE 34)"
+            )
+            why = f"{what}, which needs {missing}; give it, or judge imprecision (judgements.imprecision)"
+            return Proposal(rating=None, rule="IMP-OIS", path=path, explanation=why)
         size, how = ois
-        threshold = f"optimal information size {ois_text(size)}"
+        events = ctx.events
+        count = f"{n:,} participants" + (f" ({events:,} events)" if events is not None else "")
         fact = f"optimal information size {ois_text(size)} ({how})"
-        if n < size:
-            why = f"{n:,} participants, fewer than the optimal information size of {ois_text(size)} ({how})"
-            return Proposal(rating=Rating.serious, rule="IMP-OIS", threshold=threshold, facts=[fact], explanation=why)
-        why = f"{n:,} participants, at least the optimal information size of {ois_text(size)} ({how})"
-        return Proposal(rating=Rating.not_serious, rule="IMP-OIS", threshold=threshold, facts=[fact], explanation=why)
+        far = s.far_below * size
+        threshold = f"optimal information size {ois_text(size)}"
+        if levels == 1:
+            if n >= far:
+                path.append(f"{count} ≥ {pct(s.far_below)}% of the OIS {ois_text(size)}: not far below → −1")
+                return Proposal(rating=Rating.serious, rule="IMP-OIS", threshold=threshold, facts=[fact], path=path)
+            path.append(f"{count} < {pct(s.far_below)}% of the OIS {ois_text(size)} → −2")
+            why = f"{count}, far below the optimal information size of {ois_text(size)} ({how})"
+            return Proposal(
+                rating=Rating.very_serious,
+                rule="IMP-OIS",
+                threshold=threshold,
+                facts=[fact],
+                explanation=why,
+                path=path,
+                needs_confirmation=True,
+            )
+        if n >= size:
+            path.append(f"{count} ≥ OIS {ois_text(size)} → 0")
+            why = f"{count}, at least the optimal information size of {ois_text(size)} ({how})"
+            return Proposal(
+                rating=Rating.not_serious, rule="IMP-OIS", threshold=threshold, facts=[fact], explanation=why, path=path
+            )
+        if n < far:
+            path.append(f"{count} < {pct(s.far_below)}% of the OIS {ois_text(size)} → −2")
+            why = f"{count}, far below the optimal information size of {ois_text(size)} ({how})"
+            return Proposal(
+                rating=Rating.very_serious,
+                rule="IMP-OIS",
+                threshold=threshold,
+                facts=[fact],
+                explanation=why,
+                path=path,
+                needs_confirmation=True,
+            )
+        path.append(f"{count} < OIS {ois_text(size)} → −1")
+        why = f"{count}, fewer than the optimal information size of {ois_text(size)} ({how})"
+        return Proposal(
+            rating=Rating.serious, rule="IMP-OIS", threshold=threshold, facts=[fact], explanation=why, path=path
+        )
 
 
 RULE = ImpOis

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 
 class ImpSparseSettings(SwitchableSettings):
+    enabled: bool = Field(
+        False,
+        description="Rate sparse data down whatever the CI (off by default, not Core GRADE; on in the strict set).",
+    )
     sparse_participants: Annotated[int, Field(ge=1)] = Field(
         100, description="Serious when the outcome has fewer participants than this, whatever the CI."
     )
@@ -23,9 +27,9 @@ class ImpSparseSettings(SwitchableSettings):
 class ImpSparse(Rule[ImpSparseSettings]):
     """Sparse data: an outcome with fewer than `sparse_participants` participants is at least
     serious for imprecision, whatever its CI — small bodies of evidence give fragile estimates even
-    when the CI looks narrow. Checked when IMP-CROSS or IMP-RELATIVE did not rate down (and when
-    there is no CI to judge). It is a check added to the CI rules: switched off (`enabled: false`)
-    it is skipped and the rest of imprecision is judged as usual.
+    when the CI looks narrow. Checked when IMP-CROSS or IMP-RELATIVE did not rate down. Off by
+    default (not Core GRADE; the strict rule set switches it on). It is a check added to the CI
+    rules: switched off (`enabled: false`) it is skipped and the rest of imprecision is judged as usual.
 
     Sources: Pollock A et al., J Clin Epidemiol 2016;70:106–110, doi:10.1016/j.jclinepi.2015.08.013,
     Table 2 (1–99 participants: −2); GRADE guidelines 6, Guyatt GH et al., J Clin Epidemiol

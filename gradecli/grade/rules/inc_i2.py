@@ -106,14 +106,16 @@ class IncI2(Rule[IncI2Settings]):
     doi:10.1016/j.jclinepi.2011.03.017; GRADE guidance 36, Guyatt G et al., J Clin Epidemiol
     2023;158:70–83, doi:10.1016/j.jclinepi.2023.03.003 (I² alone can mislead); Core GRADE 3,
     Guyatt G et al., BMJ 2025;389:e081905, doi:10.1136/bmj-2024-081905; Cochrane Handbook v6.5,
-    §10.10.2 (I² of 50–90% "may represent substantial", 75–100% "considerable" heterogeneity; a
-    Q p value of 0.10 rather than 0.05); Pollock A et al., J Clin Epidemiol 2016;70:106–110, Table 2
-    (I² > 75%: −1).
+    chapter 10 (Deeks JJ, Higgins JPT, Altman DG, McKenzie JE, Veroniki AA), §10.10.2 (I² of
+    50–90% "may represent substantial", 75–100% "considerable" heterogeneity; a Q p value of 0.10
+    rather than 0.05); Pollock A et al., J Clin Epidemiol 2016;70:106–110,
+    doi:10.1016/j.jclinepi.2015.08.013, Table 2 (I² > 75%: −1).
 
     gradecli's choices: the cut-offs 50% and p < 0.10 (the lower end of the Handbook's
-    "substantial" band, and its 0.10); very serious from 75% only with estimates on both sides
-    (the decision matrix of Cochrane review CD009172: I² > 75% with effects in different
-    directions, −2).
+    "substantial" band, and its 0.10; GRADE sets no I² cut-off for rating down); very serious from
+    75% (the lower end of the Handbook's "considerable" band) only with estimates on both sides —
+    as the decision matrix of one Cochrane review does (CD009172, PMC7195185: I² > 75% with effects
+    in different directions, −2; that review's own rule, not GRADE Working Group guidance).
 
     PASS: five studies, I² = 30%, Q p = 0.2 → not serious.
 

@@ -19,8 +19,8 @@ class IncSingle(Rule[RuleSettings]):
 
     Sources: GRADE guidelines 7, Guyatt GH et al., J Clin Epidemiol 2011;64(12):1294–1302,
     doi:10.1016/j.jclinepi.2011.03.017; Core GRADE 3, Guyatt G et al., BMJ 2025;389:e081905,
-    doi:10.1136/bmj-2024-081905; Pollock A et al., J Clin Epidemiol 2016;70:106–110, Table 2
-    (single trial: 0).
+    doi:10.1136/bmj-2024-081905; Pollock A et al., J Clin Epidemiol 2016;70:106–110,
+    doi:10.1016/j.jclinepi.2015.08.013, Table 2 (single trial: 0).
 
     gradecli's choices: none.
 

@@ -34,9 +34,13 @@ class IncStraddle(Rule[IncStraddleSettings]):
     doi:10.1016/j.jclinepi.2011.03.017; GRADE guidance 36, Guyatt G et al., J Clin Epidemiol
     2023;158:70–83, doi:10.1016/j.jclinepi.2023.03.003 (large, precise studies on the same side of
     the threshold are consistent whatever I² says; the rating depends on the target); Core GRADE 3,
-    Guyatt G et al., BMJ 2025;389:e081905, doi:10.1136/bmj-2024-081905.
+    Guyatt G et al., BMJ 2025;389:e081905, doi:10.1136/bmj-2024-081905; GRADE guidelines 6,
+    Guyatt GH et al., J Clin Epidemiol 2011;64(12):1283–1293, doi:10.1016/j.jclinepi.2011.01.012
+    (RR 0.75 / 1.25 as a rough guide to appreciable benefit or harm: the default zones of the
+    examples below, from the rule set's `scale:`).
 
-    gradecli's choices: the prediction interval counts as straddling when it crosses any threshold.
+    gradecli's choices: the prediction interval counts as straddling when it crosses any threshold;
+    a large I² with nothing to place on the thresholds is not assessed rather than not serious.
 
     PASS: I² = 80%, but every study estimate (RR 0.40 to 0.63) lies beyond the 0.75 threshold →
     not serious.

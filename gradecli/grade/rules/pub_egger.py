@@ -43,15 +43,17 @@ class PubEgger(Rule[PubEggerSettings]):
     Sources: GRADE guidelines 5, Guyatt GH et al., J Clin Epidemiol 2011;64(12):1277–1282,
     doi:10.1016/j.jclinepi.2011.01.011; Core GRADE 4, Guyatt G et al., BMJ 2025;389:e083864,
     doi:10.1136/bmj-2024-083864; Egger M, Davey Smith G, Schneider M, Minder C, BMJ
-    1997;315:629–634, doi:10.1136/bmj.315.7109.629 (the test, and p < 0.10); Sterne JAC et al., BMJ
-    2011;343:d4002, doi:10.1136/bmj.d4002, and Cochrane Handbook v6.5 §13.3.5.4 (tests for
-    funnel-plot asymmetry only with at least 10 studies).
+    1997;315:629–634, doi:10.1136/bmj.315.7109.629 (the regression test); Sterne JAC et al., BMJ
+    2011;343:d4002, doi:10.1136/bmj.d4002, and Cochrane Handbook v6.5, chapter 13 (Page MJ,
+    Higgins JPT, Sterne JAC), §13.3.5.4 (tests for funnel-plot asymmetry only with at least 10
+    studies).
 
-    gradecli's choices: p < 0.10; the small-study direction required; one level at most; and
-    `min_studies` may be lowered to 3 (not below: with k studies the regression has k − 2 residual
-    degrees of freedom, and needs at least one) — below the Handbook's 10 the test has little power
-    and the rule set that lowers it says so. For odds ratios Egger's test is biased towards
-    asymmetry (Harbord's or Peters' tests are preferred; not implemented).
+    gradecli's choices: p < 0.10 (the level conventionally used for these low-powered tests); the
+    small-study direction required; one level at most; and `min_studies` may be lowered to 3 (not
+    below: with k studies the regression has k − 2 residual degrees of freedom, and needs at least
+    one) — below the Handbook's 10 the test has little power and the rule set that lowers it says
+    so. For odds ratios Egger's test is biased towards asymmetry (Sterne 2011 prefers Harbord's or
+    Peters' tests; not implemented).
 
     PASS: 12 studies, Egger's test p = 0.40 → not serious.
 

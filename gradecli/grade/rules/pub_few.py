@@ -20,8 +20,9 @@ class PubFew(Rule[RuleSettings]):
     registries and unpublished trials (`judgements.publication_bias`).
 
     Sources: GRADE guidelines 5, Guyatt GH et al., J Clin Epidemiol 2011;64(12):1277–1282,
-    doi:10.1016/j.jclinepi.2011.01.011; Cochrane Handbook v6.5 §13.3.5.4 (fewer than 10 studies:
-    tests have too little power).
+    doi:10.1016/j.jclinepi.2011.01.011; Cochrane Handbook v6.5, chapter 13 (Page MJ, Higgins JPT,
+    Sterne JAC), §13.3.5.4, and Sterne JAC et al., BMJ 2011;343:d4002, doi:10.1136/bmj.d4002
+    (fewer than 10 studies: tests have too little power).
 
     gradecli's choices: "not assessed" rather than "not serious" when untested.
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 Share = Annotated[float, Field(ge=0, le=1)]
 
+
 class RobWeightSettings(SwitchableSettings):
     serious_if_low_share_below: Share = Field(
         0.75,
@@ -29,6 +30,13 @@ class RobWeightSettings(SwitchableSettings):
     )
     very_serious_needs_high_share: Share = Field(
         0.50, description="The share of weight at high risk of bias (0–1) that very serious also needs."
+    )
+    basis: Literal["analysis_weight", "participants"] = Field(
+        "analysis_weight",
+        description=(
+            "What the shares are of: the pooled analysis's weights (the participants when there is no pooled "
+            "analysis), or the participants always (Pollock 2016)."
+        ),
     )
     missing_study_judgment: Literal["assume_high", "assume_low"] = Field(
         "assume_high",
@@ -49,18 +57,19 @@ def study_judgment(ctx: OutcomeContext, study_id: str) -> tuple[str | None, str 
     return study.risk_of_bias.overall.value, study.risk_of_bias.tool
 
 
-def shares(ctx: OutcomeContext) -> tuple[dict[str, float], dict[str, str], str]:
-    """Weight share per category, category per study, and what the shares are of."""
+def shares(ctx: OutcomeContext, by_participants: bool = False) -> tuple[dict[str, float], dict[str, str], str]:
+    """Weight share per category, category per study, and what the shares are of (the analysis
+    weights, or the participants when ``by_participants`` or when there is no pooled analysis)."""
+    from gradecli.grade.context import row_participants
+
     studies = list(dict.fromkeys(ctx.study_ids))
-    if ctx.weights:
+    if ctx.weights and not by_participants:
         weight = {s: ctx.weights.get(s, 0.0) for s in studies}
         basis = "analysis weight"
     else:
         sizes: dict[str, float] = {}
         for row in ctx.outcome.data or []:
-            n = getattr(row, "n_t", None) or 0
-            n += getattr(row, "n_c", None) or 0
-            sizes[row.study] = sizes.get(row.study, 0) + n
+            sizes[row.study] = sizes.get(row.study, 0) + (row_participants(row) or 0)
         total = sum(sizes.values()) or 1
         weight = {s: sizes.get(s, 0) / total for s in studies}
         basis = "participants"
@@ -93,15 +102,21 @@ class RobWeight(Rule[RobWeightSettings]):
     Sources: GRADE guidelines 4, Guyatt GH et al., J Clin Epidemiol 2011;64(4):407–415,
     doi:10.1016/j.jclinepi.2010.07.017 (rate down when the studies that provide most of the
     information are at high risk of bias); Core GRADE 4, Guyatt G et al., BMJ 2025;389:e083864,
-    doi:10.1136/bmj-2024-083864; Cochrane Handbook for Systematic Reviews of Interventions v6.5,
-    chapter 14 (§14.2, the GRADE domains); Pollock A et al., J Clin Epidemiol 2016;70:106–110,
-    doi:10.1016/j.jclinepi.2015.08.013, Table 2 (fewer than 75% of the participants in trials at
-    low risk of bias: −1; unreported judgments count against).
+    doi:10.1136/bmj-2024-083864; Cochrane Handbook v6.5, chapter 14 (Schünemann HJ, Higgins JPT,
+    Vist GE, Glasziou P, Akl EA, Skoetz N, Guyatt GH), §14.2 (the GRADE domains); Cochrane Handbook
+    v6.5, chapter 8 (Higgins JPT, Savović J, Page MJ, Elbers RG, Sterne JAC; RoB 2's judgments) and
+    chapter 25 (Sterne JAC, Hernán MA, McAleenan A, Reeves BC, Higgins JPT; ROBINS-I's judgments);
+    Pollock A et al., J Clin Epidemiol 2016;70:106–110, doi:10.1016/j.jclinepi.2015.08.013,
+    Table 2 (fewer than 75% of the participants in trials at low risk of bias: −1; unreported
+    judgments count against).
 
     gradecli's choices: weighing by the analysis weight (GRADE asks where "most of the information"
-    comes from and gives no number); 75% (Pollock 2016); the very-serious rule, 50% low-risk share
-    *and* 50% of the weight at high risk; counting a study without a judgment as high risk
-    (as Pollock 2016 does).
+    comes from and gives no number); the 75% cut-off, taken from Pollock 2016 (an algorithm for
+    overviews of reviews, not GRADE Working Group guidance); the very-serious rule, 50% low-risk
+    share *and* 50% of the weight at high risk; the mapping of the three tools' judgments onto low,
+    some concerns and high (ROBINS-I `moderate` as some concerns, `critical` as high); counting a
+    study without a judgment, or ROBINS-I `no_information`, as high risk (as Pollock 2016 does for
+    unreported judgments).
 
     PASS: four studies of equal weight, three at low risk and one at high risk: 75% of the weight
     is at low risk → not serious.
@@ -120,7 +135,7 @@ class RobWeight(Rule[RobWeightSettings]):
         """The proposal; None for a summary-level outcome or when no study has a judgment."""
         if ctx.outcome.form != "studies":
             return None
-        share, cats, basis = shares(ctx)
+        share, cats, basis = shares(ctx, by_participants=s.basis == "participants")
         if all(c == "missing" for c in cats.values()):
             return None
         missing = share["missing"]
