@@ -33,7 +33,9 @@ def test_assess_detail_draws_a_text_forest_plot_in_80_columns() -> None:
     assert sum("◆" in line for line in lines) == 1  # the pooled estimate
     assert any("╌" in line for line in lines)  # the prediction interval
     assert any("┆" in line for line in lines)  # the thresholds
-    assert "imprecision: not serious [IMP-CROSS]" in r.stdout
+    flowing = " ".join(r.stdout.split())
+    assert "imprecision: serious [IMP-CROSS]" in flowing  # the least certain of the two strata
+    assert "High-incidence settings (50 per 1,000): not serious [IMP-CROSS]" in flowing
     assert "certainty: very low" in r.stdout
 
 

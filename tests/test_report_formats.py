@@ -70,6 +70,14 @@ def outcome_ids(example: str) -> list[str]:
     return [o["id"] for o in json.loads(output(example, "json"))["outcomes"]]
 
 
+def row_ids(example: str) -> list[str]:
+    """The table's rows: one per outcome, then one per baseline-risk stratum when there are several."""
+    out = []
+    for o in json.loads(output(example, "json"))["outcomes"]:
+        out += [o["id"]] * (1 + (len(o["strata"]) if len(o["strata"]) > 1 else 0))
+    return out
+
+
 def cells(line: str) -> list[str]:
     assert line.startswith("| ") and line.endswith(" |"), line
     return re.split(r"(?<!\\)\|", line[1:-1])
@@ -107,7 +115,7 @@ def test_html_is_well_formed_self_contained_and_accessible(example: str) -> None
     assert "@import" not in page and "url(" not in page
     assert "default-src 'none'" in page
     row_headers = [a for t, a in checker.tags if t == "th" and a.get("scope") == "row"]
-    assert len(row_headers) == len(outcome_ids(example))
+    assert len(row_headers) == len(row_ids(example))
     assert sum(1 for t, a in checker.tags if t == "th" and a.get("scope") == "col") >= 6
     symbols = [a for t, a in checker.tags if t == "span" and a.get("class") == "symbols"]
     assert all(a.get("aria-hidden") == "true" for a in symbols)
@@ -153,10 +161,16 @@ def test_csv_parses_with_one_row_per_outcome_and_raw_numbers(example: str) -> No
     reader = csv.DictReader(io.StringIO(text))
     assert reader.fieldnames == COLUMNS
     rows = list(reader)
-    assert [r["outcome_id"] for r in rows] == outcome_ids(example)
+    assert [r["outcome_id"] for r in rows] == row_ids(example)
     data = {o["id"]: o for o in json.loads(output(example, "json"))["outcomes"]}
     for row in rows:
         o = data[row["outcome_id"]]
+        if row["stratum"]:  # a stratum's row: its own absolute effect, certainty and statement
+            s = next(x for x in o["strata"] if x["label"] == row["stratum"])
+            assert float(row["comparator_risk"]) == s["absolute"]["comparator"]
+            assert row["certainty"] == (s["certainty"] or "") and row["statement"] == (s["statement"] or "")
+            assert row["imprecision"] == (s["imprecision"]["rating"] or "not_assessed")
+            continue
         if o["form"] == "none":
             assert row["estimate"] == row["certainty"] == row["participants"] == ""
             continue
@@ -171,11 +185,17 @@ def test_csv_parses_with_one_row_per_outcome_and_raw_numbers(example: str) -> No
 
 
 def test_csv_absolute_effects_for_a_dichotomous_outcome() -> None:
-    row = next(csv.DictReader(io.StringIO(output("bcg-vaccine-tuberculosis", "csv").decode())))
-    assert row["measure"] == "RR" and row["per"] == "1000" and row["studies"] == "13"
-    risk = float(row["comparator_risk"]) * float(row["estimate"])
-    assert abs(float(row["intervention_risk"]) - risk) < 1e-9
-    assert float(row["risk_difference"]) < 0 and row["footnotes"].startswith("a: ")
+    # BCG has two assumed-risk strata: the outcome's row holds the relative effect, each stratum's
+    # row its own absolute effect (risk with the intervention = assumed risk × RR)
+    outcome, *strata = csv.DictReader(io.StringIO(output("bcg-vaccine-tuberculosis", "csv").decode()))
+    assert outcome["measure"] == "RR" and outcome["studies"] == "13" and outcome["stratum"] == ""
+    assert outcome["footnotes"].startswith("a: ")
+    assert [r["stratum"] for r in strata] == ["low-incidence settings", "high-incidence settings"]
+    for row, assumed in zip(strata, (5.0, 50.0), strict=True):
+        assert row["per"] == "1000" and float(row["comparator_risk"]) == pytest.approx(assumed)
+        risk = float(row["comparator_risk"]) * float(outcome["estimate"])
+        assert abs(float(row["intervention_risk"]) - risk) < 1e-9
+        assert float(row["risk_difference"]) < 0
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -184,7 +204,7 @@ def test_markdown_table_rows_have_as_many_cells_as_the_header(example: str) -> N
     table = [line for line in text.splitlines() if line.startswith("|")]
     header, rule, *rows = table
     assert re.fullmatch(r"\|(---\|){7}", rule)
-    assert len(rows) == len(outcome_ids(example))
+    assert len(rows) == len(row_ids(example))
     for line in (header, *rows):
         assert len(cells(line)) == 7, line
     assert "\n\n" in text and not text.endswith("\n\n") and "\x1b" not in text

@@ -162,7 +162,10 @@ def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, e
         _from_summary(ctx)
     elif outcome.form == "studies":
         _from_rows(ctx, egger)
-    if outcome.assumed_risk:
+    if len(outcome.assumed_risk) == 1 or (outcome.assumed_risk and ctx.control_risk is None):
+        # one assumed risk is the reviewer's; with several strata none is "the" risk, so the
+        # outcome-wide judgments (inconsistency's zones) keep the studies' own median control
+        # risk when there is one, and each stratum is judged at its own risk by the engine
         ctx.control_risk = outcome.assumed_risk[0].value
         label = outcome.assumed_risk[0].source or "assumed risk given in the file"
         ctx.control_risk_source = label
