@@ -118,7 +118,7 @@ def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposa
         why = f"{decided.explanation}; {ci.explanation}" if decided.explanation else ci.explanation
     if scale is not None and scale.default_used:
         facts.append(f"default used: {scale.default_used}")
-    path.append(f"imprecision: {WORDS[levels]}" + (" — the reviewer confirms levels beyond one" if levels > 1 else ""))
+    path.append(f"imprecision: {WORDS[levels]}")  # levels beyond one: needs_confirmation says so
     return Proposal(
         rating=BY_LEVELS[levels],
         rule=decided.rule,
