@@ -209,44 +209,30 @@ class ImpOis(Rule[ImpOisSettings]):
         fact = f"optimal information size {ois_text(size)} ({how})"
         far = s.far_below * size
         threshold = f"optimal information size {ois_text(size)}"
-        if levels == 1:
-            if n >= far:
-                path.append(f"{count} ≥ {pct(s.far_below)}% of the OIS {ois_text(size)}: not far below → −1")
-                return Proposal(rating=Rating.serious, rule="IMP-OIS", threshold=threshold, facts=[fact], path=path)
-            path.append(f"{count} < {pct(s.far_below)}% of the OIS {ois_text(size)} → −2")
-            why = f"{count}, far below the optimal information size of {ois_text(size)} ({how})"
+
+        def result(rating: Rating, step: str, why: str | None) -> Proposal:
             return Proposal(
-                rating=Rating.very_serious,
+                rating=rating,
                 rule="IMP-OIS",
                 threshold=threshold,
                 facts=[fact],
                 explanation=why,
-                path=path,
-                needs_confirmation=True,
+                path=[*path, step],
+                needs_confirmation=rating is Rating.very_serious,
+            )
+
+        if n < far:  # far below: two levels, for a crossing CI and for a large effect alike
+            why = f"{count}, far below the optimal information size of {ois_text(size)} ({how})"
+            return result(Rating.very_serious, f"{count} < {pct(s.far_below)}% of the OIS {ois_text(size)} → −2", why)
+        if levels == 1:
+            return result(
+                Rating.serious, f"{count} ≥ {pct(s.far_below)}% of the OIS {ois_text(size)}: not far below → −1", None
             )
         if n >= size:
-            path.append(f"{count} ≥ OIS {ois_text(size)} → 0")
             why = f"{count}, at least the optimal information size of {ois_text(size)} ({how})"
-            return Proposal(
-                rating=Rating.not_serious, rule="IMP-OIS", threshold=threshold, facts=[fact], explanation=why, path=path
-            )
-        if n < far:
-            path.append(f"{count} < {pct(s.far_below)}% of the OIS {ois_text(size)} → −2")
-            why = f"{count}, far below the optimal information size of {ois_text(size)} ({how})"
-            return Proposal(
-                rating=Rating.very_serious,
-                rule="IMP-OIS",
-                threshold=threshold,
-                facts=[fact],
-                explanation=why,
-                path=path,
-                needs_confirmation=True,
-            )
-        path.append(f"{count} < OIS {ois_text(size)} → −1")
+            return result(Rating.not_serious, f"{count} ≥ OIS {ois_text(size)} → 0", why)
         why = f"{count}, fewer than the optimal information size of {ois_text(size)} ({how})"
-        return Proposal(
-            rating=Rating.serious, rule="IMP-OIS", threshold=threshold, facts=[fact], explanation=why, path=path
-        )
+        return result(Rating.serious, f"{count} < OIS {ois_text(size)} → −1", why)
 
 
 RULE = ImpOis
