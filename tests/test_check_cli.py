@@ -35,7 +35,7 @@ def outcome(oid: str, body: str, importance: str = "critical", judgements: str =
 
 SUMMARY_RR = (
     "    type: dichotomous\n    measure: RR\n"
-    "    summary: {estimate: 0.9, ci: [0.85, 0.95], participants: 5000, studies: 5}\n"
+    "    summary: {estimate: 0.9, ci: [0.85, 0.95], participants: 5000, studies: 5, design: rct}\n"
 )
 
 

@@ -49,7 +49,7 @@ def test_fail_on_change(tmp_path: Path) -> None:
         .read_text(encoding="utf-8")
         .replace(
             "    judgements:\n",
-            "    judgements:\n      certainty: {rating: low, reason: Panel judgment for this test.}\n",
+            "    judgements:\n      certainty: {rating: very_low, reason: Panel judgment for this test.}\n",
         ),
         encoding="utf-8",
     )

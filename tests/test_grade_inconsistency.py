@@ -1,20 +1,31 @@
-"""Inconsistency at and around the I² thresholds (50%, 75%) and Q p 0.10, straddle vs same side,
-single studies, summary-level results and outcomes with no threshold.
+"""Inconsistency at and around its cut-offs — the I² gate (40%), a CI limit exactly at the null or an
+MID, the weight share (20%) and the count (2 studies), two levels from I² 75% — and single studies,
+summary-level results, the prediction interval (t on k − 2 df) and the path every proposal records.
 
-Bodies are generic rows (measure GENERIC, thresholds.mid chosen per test) pooled with fixed-effect
-inverse variance, whose I² is the classic (Q − df)/Q. The data are chosen so Q is known by hand
-(equal SEs of 0.5, weight 4: Q = 4·Σ(y − ȳ)²) and checked against the independent ``q_i2``.
-Rulebook R4.5: serious when (I² ≥ 50% or Q p < 0.10) and the estimates straddle a threshold; very
-serious when I² ≥ 75% and estimates show both an important benefit and an important harm.
+Bodies are generic rows pooled with fixed-effect inverse variance unless stated, whose I² is the
+classic (Q − df)/Q (DerSimonian–Laird's is the same). The data are chosen so Q, the study CIs
+(y ± 1.96·SE) and the weights (1/SE², as shares) are known by hand, and checked against the
+independent ``q_i2``. Rulebook R4.5 (Core GRADE 3, GRADE 7): below I² 40% not serious (Q p never
+decides alone); above it, serious when ≥ 2 studies or ≥ 20% of the fixed-effect weight have 95% CIs
+wholly on the other side of the target's threshold; two levels flagged (never automatic) when I² ≥ 75%
+and studies with ≥ 20% of the weight each lie wholly in an important reduction and an important increase.
+
+Rewritten tests (old behaviour the rulebook now contradicts): the 50% cut-off tests → the 40% gate;
+"Q p < 0.10 alone is serious" → never; point estimates in different zones (straddle, very serious at
+75%) → CIs wholly on the other side, and −2 only flagged; "no threshold → not assessed" → the null is
+the threshold; "the prediction interval alone makes it serious" → it never does.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from scipy import stats
-from test_grade_helpers import FIXED, assess_one, dom, generic_rows, outcome, q_i2, summary_outcome
+from test_grade_helpers import FIXED, assess_one, dom, generic_rows, outcome, q_i2, summary_outcome, with_rules
+
+Z = 1.959963984540054  # the library's 97.5% normal quantile: a CI limit y − Z·1 with y = Z is exactly 0
 
 
 def generic(ys, ses, mid=None, analysis=FIXED, measure="GENERIC", **kw):
@@ -26,89 +37,242 @@ def inc(out, rules="default"):
     return dom(assess_one(out, None, rules), "inconsistency")
 
 
-def two_studies_with_i2(i2: float) -> list[float]:
-    """y = ±c with SE 0.5 (weight 4): Q = 8c² on 1 df, so I² = (8c² − 1)/(8c²) → c = √(1/(8(1 − I²)))."""
-    c = math.sqrt(1 / (8 * (1 - i2 / 100)))
-    return [-c, c]
+# -- the gate: I² 40% ----------------------------------------------------------------------------
 
 
-def three_studies_with_i2(i2: float) -> list[float]:
-    """y = (−c, 0, c) with SE 0.5: Q = 8c² on 2 df, so I² = (8c² − 2)/(8c²)."""
-    c = math.sqrt(2 / (8 * (1 - i2 / 100)))
-    return [-c, 0.0, c]
+def gate_body(i2: float) -> list[float]:
+    """20 studies with SE 1: S1, S2 at 2.2 (CI 0.24 to 4.16, wholly above the null); 18 at −0.5 ± h.
+    The mean is (2·2.2 − 18·0.5)/20 = −0.23, so Q = 2·2.43² + 9[(h − 0.27)² + (h + 0.27)²]
+    = 13.122 + 18h²; I² = (Q − 19)/Q gives Q = 19/(1 − I²) and h = √((Q − 13.122)/18)."""
+    q = 19 / (1 - i2 / 100)
+    h = math.sqrt((q - 13.122) / 18)
+    return [2.2, 2.2] + [-0.5 + h, -0.5 - h] * 9
 
 
-def test_hand_computed_examples():
-    q, p, i2 = q_i2([-0.5, 0.5], [0.5, 0.5])
-    assert (q, i2) == (pytest.approx(2.0), pytest.approx(50.0))
-    assert p > 0.10  # so I² alone decides at 50%
-    q, p, i2 = q_i2([-1, 0, 1], [0.5] * 3)
-    assert (q, i2) == (pytest.approx(8.0), pytest.approx(75.0))
+@pytest.mark.parametrize(
+    ("i2", "expected", "rule"), [(39.9, "not_serious", "INC-I2"), (40.0, "serious", "INC-STRADDLE")]
+)
+def test_the_gate_at_40_percent(i2, expected, rule):
+    ys = gate_body(i2)
+    _, p, measured = q_i2(ys, [1.0] * 20)
+    assert measured == pytest.approx(i2) and p < 0.10  # Q p is low on both sides of the gate
+    assert all(y - Z > 0 for y in ys[:2]) and all(y - Z < 0 < y + Z for y in ys[2:])  # only S1, S2 exclude 0
+    d = inc(generic(ys, [1.0] * 20))
+    assert d.rating.value == expected and d.proposal.rule == rule
+    assert d.proposal.facts[0].startswith(f"I² = {i2:g}%")
+    if expected == "serious":  # two studies: the count decides (their weight is 2/20 = 10%)
+        assert d.proposal.facts[1].startswith("2 studies (S1, S2; 10% of the fixed-effect weight)")
+    else:  # the CIs beyond the null do not matter below the gate, nor does Q p
+        assert "never a reason on its own" in d.proposal.path[0]
 
 
-@pytest.mark.parametrize(("i2", "expected"), [(49.9, "not_serious"), (50.0, "serious"), (50.1, "serious")])
-def test_i2_around_50_with_straddle(i2, expected):
-    ys = [-0.5, 0.5] if i2 == 50.0 else two_studies_with_i2(i2)
-    _, p, measured = q_i2(ys, [0.5, 0.5])
-    assert measured == pytest.approx(i2) and p > 0.10  # Q p does not decide here
-    d = inc(generic(ys, [0.5, 0.5], mid=0.25))  # studies at about ±0.5: an important benefit and harm
-    assert d.rating.value == expected
-    shown = f"{i2:g}%"
-    assert d.proposal.facts[0].startswith(f"I² = {shown}")
-    if expected == "serious":
-        assert d.proposal.rule == "INC-STRADDLE"
-        assert d.levels == 1 and f"I² = {shown}" in d.footnote
-    else:
-        assert d.proposal.rule == "INC-I2" and d.footnote is None
-        assert "49.9%" in d.proposal.explanation
-
-
-@pytest.mark.parametrize(("i2", "expected"), [(74.9, "serious"), (75.0, "very_serious"), (75.1, "very_serious")])
-def test_i2_around_75_with_important_benefit_and_harm(i2, expected):
-    ys = [-1.0, 0.0, 1.0] if i2 == 75.0 else three_studies_with_i2(i2)
-    assert q_i2(ys, [0.5] * 3)[2] == pytest.approx(i2)
-    # mid 0.5: the first study shows an important harm (below −0.5), the last an important benefit
-    d = inc(generic(ys, [0.5] * 3, mid=0.5))
-    assert d.rating.value == expected
-    assert d.proposal.rule == "INC-STRADDLE"
-    assert f"I² = {i2:g}%" in d.footnote
-    if expected == "very_serious":
-        assert d.levels == 2
-        assert "important benefit and others an important harm" in d.footnote
-
-
-def test_i2_above_75_but_straddling_only_one_threshold_is_serious():
-    # estimates 0, 1, 2 (mid 0.5): trivial and important benefit, no important harm → one level
-    ys = [0.0, 1.0, 2.0]
-    assert q_i2(ys, [0.5] * 3)[2] == pytest.approx(75.0)  # Q = 4·(1 + 0 + 1) = 8 on 2 df
-    d = inc(generic(ys, [0.5] * 3, mid=0.5))
-    assert d.rating.value == "serious"
-
-
-def test_large_i2_all_on_the_same_side_is_not_serious_by_default():
-    ys = [1.0, 2.0, 3.0]  # I² = 75%, every estimate an important benefit (mid 0.5)
-    d = inc(generic(ys, [0.5] * 3, mid=0.5))
-    assert d.rating.value == "not_serious"
-    assert d.proposal.rule == "INC-STRADDLE"
-    assert "same side" in d.proposal.explanation
-
-
-def q_p_body(p_target: float):
-    """20 studies at ±c with SE 1: Q = 20c² on 19 df; c chosen so Q has chi-square p = p_target."""
-    q = stats.chi2.isf(p_target, 19)
+def test_q_p_below_0_10_never_rates_down_below_the_gate():
+    # 20 studies at ±c with SE 1, Q = 20c² on 19 df with chi-square p = 0.05: I² = 36%
+    q = stats.chi2.isf(0.05, 19)
     c = math.sqrt(q / 20)
-    return [c if i % 2 else -c for i in range(20)], [1.0] * 20
+    ys = [c if i % 2 else -c for i in range(20)]
+    assert q_i2(ys, [1.0] * 20)[2] < 40
+    d = inc(generic(ys, [1.0] * 20, mid=0.2))
+    assert d.rating.value == "not_serious" and d.proposal.rule == "INC-I2"
 
 
-@pytest.mark.parametrize(("p", "expected"), [(0.099, "serious"), (0.101, "not_serious")])
-def test_q_p_around_0_10_with_i2_below_50(p, expected):
-    ys, ses = q_p_body(p)
-    _, measured_p, i2 = q_i2(ys, ses)
-    assert measured_p == pytest.approx(p) and i2 < 50  # only Q p can make it important
-    d = inc(generic(ys, ses, mid=0.2))  # estimates ±c ≈ ±1.17: both sides of ±0.2
+# -- a CI limit exactly at a threshold ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shift", "expected"), [(0.0, "not_serious"), (1e-3, "serious")])
+def test_a_ci_limit_exactly_on_the_null_is_not_counted(shift, expected):
+    # no MID: the null is the threshold. SE 1 (25% of the weight each); S4 at y = 1.96 + shift has the
+    # CI (shift, 3.92 + shift): on the null it includes the null (not counted); just above, it counts
+    ys = [-3.0, -2.5, -2.0, Z + shift]
+    assert q_i2(ys, [1.0] * 4)[2] > 75 and sum(ys) < 0  # the pooled estimate is a reduction
+    d = inc(generic(ys, [1.0] * 4))
     assert d.rating.value == expected
-    if expected == "serious":
-        assert f"Q p = {p:.2g}" in d.footnote
+    if expected == "serious":  # one study, but 25% ≥ 20% of the weight
+        assert d.proposal.facts[1].startswith("1 study (S4; 25% of the fixed-effect weight)")
+
+
+@pytest.mark.parametrize(("shift", "expected"), [(0.0, "not_serious"), (1e-3, "serious")])
+def test_a_ci_limit_exactly_on_the_mid_of_an_important_effect_is_not_counted(shift, expected):
+    # MID 0.5; the pooled estimate (−8.4 + 1.46)/4 = −1.74 is an important reduction, so the threshold
+    # is the MID −0.5 and the other side is "wholly short of it". S4's CI (−0.5 + shift, 3.42 + shift):
+    # a limit on the MID reaches the important zone, as imprecision reads it → not counted
+    ys = [-3.0, -2.8, -2.6, -0.5 + Z + shift]
+    assert q_i2(ys, [1.0] * 4)[2] > 40
+    d = inc(generic(ys, [1.0] * 4, mid=0.5))
+    assert d.rating.value == expected
+    assert "target: an important reduction" in d.proposal.path[1]
+
+
+@pytest.mark.parametrize(("shift", "expected"), [(0.0, "serious"), (-1e-3, "not_serious")])
+def test_a_ci_limit_exactly_on_the_mid_of_little_or_no_effect_is_counted(shift, expected):
+    # MID 0.5; the pooled estimate (−1.8 + 2.46)/4 = 0.165 is trivial: the target is little or no
+    # effect and the other side is "wholly beyond an MID". S4's CI (0.5 + shift, 4.42 + shift): a lower
+    # limit on the MID lies in the important zone → counted; just below it, the CI reaches the trivial zone
+    ys = [-0.8, -0.6, -0.4, 0.5 + Z + shift]
+    assert q_i2(ys, [1.0] * 4)[2] > 40
+    d = inc(generic(ys, [1.0] * 4, mid=0.5))
+    assert d.rating.value == expected
+    assert "target: little or no important effect" in d.proposal.path[1]
+
+
+# -- the weight share and the count -------------------------------------------------------------------
+
+
+def weight_body(share: float) -> tuple[list[float], list[float]]:
+    """Four studies with SE 1 at −3, −2.8, −2.6, −2.4 and S5 with weight w5/(4 + w5) = share, i.e.
+    w5 = 4·share/(1 − share), SE 1/√w5, at y = 0.5 + 1.96·SE (its CI starts at 0.5: wholly above 0)."""
+    w5 = 4 * share / (1 - share)
+    se5 = 1 / math.sqrt(w5)
+    return [-3.0, -2.8, -2.6, -2.4, 0.5 + Z * se5], [1.0] * 4 + [se5]
+
+
+@pytest.mark.parametrize(("share", "expected"), [(0.199, "not_serious"), (0.20, "serious"), (0.201, "serious")])
+def test_one_study_counts_from_20_percent_of_the_weight(share, expected):
+    ys, ses = weight_body(share)
+    assert q_i2(ys, ses)[2] > 40
+    d = inc(generic(ys, ses))
+    assert d.rating.value == expected
+    if expected == "not_serious":  # one study, under 20%: the count (2) and the weight both fall short
+        assert "fewer than 2 studies and under 20% of the weight → 0" in " ".join(d.proposal.path)
+
+
+def test_the_weight_and_count_settings():
+    ys, ses = weight_body(0.20)
+    assert inc(generic(ys, ses), with_rules(INC_STRADDLE={"min_weight": 0.25})).rating.value == "not_serious"
+    assert inc(generic(ys, ses), with_rules(INC_STRADDLE={"min_weight": None})).rating.value == "not_serious"
+    ys, ses = weight_body(0.05)
+    assert inc(generic(ys, ses)).rating.value == "not_serious"
+    assert inc(generic(ys, ses), with_rules(INC_STRADDLE={"min_studies": 1})).rating.value == "serious"
+
+
+# -- two levels from I² 75% ---------------------------------------------------------------------------
+
+
+def two_level_body(i2: float) -> list[float]:
+    """Six studies with SE 1 at −c, −c, 0, 0, c, c: the mean is 0 and Q = 4c² on 5 df, so
+    c = √(5/(4(1 − I²))). At I² 75%, c = √5 = 2.236: CIs (−4.20, −0.28) and (0.28, 4.20), wholly
+    beyond the MIDs ±0.2; each pair holds 2/6 = 33% of the weight."""
+    c = math.sqrt(5 / (4 * (1 - i2 / 100)))
+    return [-c, -c, 0.0, 0.0, c, c]
+
+
+@pytest.mark.parametrize(("i2", "flagged"), [(74.9, False), (75.0, True), (75.1, True)])
+def test_two_levels_are_flagged_from_i2_75_never_proposed(i2, flagged):
+    ys = two_level_body(i2)
+    assert q_i2(ys, [1.0] * 6)[2] == pytest.approx(i2)
+    assert ys[4] - Z >= 0.2  # wholly beyond the MID at every I² tested
+    d = inc(generic(ys, [1.0] * 6, mid=0.2))
+    # the pooled estimate (0) is trivial; four studies lie wholly beyond an MID → serious, never −2
+    assert d.rating.value == "serious" and d.levels == 1
+    assert d.proposal.needs_confirmation is flagged
+    assert any("consider −2" in step for step in d.proposal.path) is flagged
+    if flagged:
+        assert "confirm" in (d.footnote or "")  # the engine's footnote says the reviewer must confirm it
+
+
+def test_two_levels_need_substantial_weight_on_each_side():
+    ys = two_level_body(80.0)
+    ses = [1.0, 1.0, 0.2, 0.2, 1.0, 1.0]  # the two middle studies now carry 2·25/(4 + 50) = 93% of the weight
+    d = inc(generic(ys, ses, mid=0.2))
+    assert d.rating.value == "serious" and not d.proposal.needs_confirmation  # 3.7% each side < 20%
+
+
+def test_ratio_measure_with_no_mid_uses_the_appreciable_fallback_for_two_levels():
+    # RR 0.6, 1.0, 1/0.6 with SE 0.1: CIs 0.49–0.73 (wholly below 0.75) and 1.37–2.03 (above 1.25)
+    ys = [math.log(0.6), 0.0, -math.log(0.6)]
+    assert q_i2(ys, [0.1] * 3)[2] > 75
+    d = inc(generic(ys, [0.1] * 3, measure="RR"))
+    assert d.rating.value == "serious" and d.proposal.needs_confirmation
+    assert "the rule set's fallback" in d.proposal.explanation
+    propose = with_rules(INC_STRADDLE={"two_levels": "propose"})
+    assert inc(generic(ys, [0.1] * 3, measure="RR"), propose).rating.value == "very_serious"
+
+
+# -- the threshold is the target's ----------------------------------------------------------------------
+
+
+def test_large_i2_all_on_one_side_of_the_mid_is_not_serious():
+    ys = [1.0, 2.0, 3.0]  # SE 0.5, I² 75%; every CI reaches beyond the MID 0.5 (the lowest: 0.02 to 1.98)
+    d = inc(generic(ys, [0.5] * 3, mid=0.5))
+    assert d.rating.value == "not_serious" and d.proposal.rule == "INC-STRADDLE"
+    assert "no study's 95% CI lies wholly short of the MID (0.5)" in d.proposal.explanation
+
+
+def test_no_mid_the_null_is_the_threshold():
+    # GENERIC without thresholds: the null. Mean 0 (on the null): studies wholly on either side count —
+    # S1 (−1.98, −0.02) and S3 (0.02, 1.98)
+    d = inc(generic([-1.0, 0.0, 1.0], [0.5] * 3))
+    assert d.rating.value == "serious"
+    assert "2 studies (S1, S3; " in d.proposal.facts[1] and "wholly on either side" in d.proposal.facts[1]
+
+
+def test_absolute_scale_from_dichotomous_rows():
+    # RR by the table; control risk 20% (the median), MID 20 per 1,000. A 1,000-a-side trial with 300
+    # vs 200 events: RR 1.5, SE √(1/300 − 1/1000 + 1/200 − 1/1000) = 0.0796, CI 1.28–1.75 → 57 to 151
+    # more per 1,000 at 20%: wholly beyond the MID for harm. The others show benefit.
+    data = [
+        {"study": "A", "events_t": 300, "n_t": 1000, "events_c": 200, "n_c": 1000},
+        {"study": "B", "events_t": 100, "n_t": 1000, "events_c": 200, "n_c": 1000},
+        {"study": "C", "events_t": 110, "n_t": 1000, "events_c": 200, "n_c": 1000},
+    ]
+    se = math.sqrt(1 / 300 - 1 / 1000 + 1 / 200 - 1 / 1000)
+    lo = 1.5 * math.exp(-Z * se)
+    assert 1000 * 0.2 * (lo - 1) > 20
+    out = outcome(measure="RR", data=data, analysis=FIXED, thresholds={"mid": 20}, benefit="lower")
+    d = inc(out)
+    # the pooled estimate is an important benefit: A's CI lies wholly short of the MID (20 fewer per 1,000)
+    assert d.rating.value == "serious"
+    assert "1 study (A; " in d.proposal.facts[1] and "per 1,000" in d.proposal.facts[1]
+
+
+# -- the prediction interval: t on k − 2 df, never a reason on its own ---------------------------------
+
+
+def dl_prediction(ys, ses):
+    """DerSimonian–Laird, by hand: τ², μ̂, SE(μ̂), and the 95% PI μ̂ ± t_{k−2}·√(τ² + SE²)."""
+    w = [1 / s**2 for s in ses]
+    q = q_i2(ys, ses)[0]
+    tau2 = max(0.0, (q - (len(ys) - 1)) / (sum(w) - sum(x * x for x in w) / sum(w)))
+    ws = [1 / (s**2 + tau2) for s in ses]
+    mu = sum(a * y for a, y in zip(ws, ys, strict=True)) / sum(ws)
+    se = 1 / math.sqrt(sum(ws))
+    half = stats.t.ppf(0.975, len(ys) - 2) * math.sqrt(tau2 + se**2)
+    return mu - half, mu + half
+
+
+def shown_interval(fact: str) -> tuple[float, float]:
+    m = re.search(r"prediction interval (−?[\d.]+) to (−?[\d.]+)", fact)
+    assert m, fact
+    return tuple(float(x.replace("−", "-")) for x in m.groups())  # type: ignore[return-value]
+
+
+def test_the_prediction_interval_alone_never_rates_down():
+    # every estimate above the MID 0.5 and no CI wholly short of it, but τ² is large: the PI crosses 0.5
+    ys, ses = [0.6, 1.0, 1.4, 1.8, 2.2], [0.1] * 5
+    lo, hi = dl_prediction(ys, ses)
+    assert lo < 0.5 < hi
+    d = inc(generic(ys, ses, mid=0.5, analysis={"model": "random", "method": "DL"}))
+    assert d.rating.value == "not_serious"
+    fact = next(f for f in d.proposal.facts if "prediction interval" in f)
+    assert "t on k − 2 = 3 df" in fact and "recomputed" in fact and "uses z" in fact
+    assert shown_interval(fact) == (pytest.approx(lo, abs=5e-3), pytest.approx(hi, abs=5e-3))
+    assert any("never rates down on its own" in step for step in d.proposal.path)
+
+
+def test_the_analysis_higgins_interval_is_used_as_it_is():
+    ys, ses = [0.6, 1.0, 1.4, 1.8, 2.2], [0.1] * 5
+    analysis = {"model": "random", "method": "DL", "prediction_interval": "higgins"}
+    fact = next(f for f in inc(generic(ys, ses, mid=0.5, analysis=analysis)).proposal.facts if "prediction" in f)
+    assert "t on k − 2 = 3 df, Higgins 2009)" in fact and "recomputed" not in fact
+
+
+def test_no_prediction_interval_for_fixed_effect_or_two_studies():
+    assert any("fixed-effect analysis has no τ²" in f for f in inc(generic([-1.0, 0.0, 1.0], [0.5] * 3)).proposal.facts)
+    two = inc(generic([-2.0, 2.0], [0.5] * 2, analysis={"model": "random", "method": "DL"}))
+    assert any("needs 3 or more studies" in f for f in two.proposal.facts)
+
+
+# -- single studies, summaries, paths ---------------------------------------------------------------
 
 
 def test_single_study_is_not_applicable():
@@ -117,6 +281,7 @@ def test_single_study_is_not_applicable():
     assert d.status == "not_applicable"
     assert d.proposal.rule == "INC-SINGLE"
     assert d.levels == 0 and d.footnote is None
+    assert d.proposal.path == ["one study: no results to vary → not applicable"]
 
 
 def test_summary_with_one_study_is_not_applicable():
@@ -127,6 +292,7 @@ def test_summary_with_one_study_is_not_applicable():
 def test_summary_without_i2_is_not_assessed():
     d = dom(assess_one(summary_outcome(0.7, (0.6, 0.8))), "inconsistency")
     assert d.rating is None and d.status == "not_assessed" and d.proposal.rule == "INC-NONE"
+    assert d.proposal.path == ["I² not reported → not assessed"]
 
 
 def test_summary_with_small_i2_is_not_serious():
@@ -135,8 +301,8 @@ def test_summary_with_small_i2_is_not_serious():
     assert "I² = 30%" in d.proposal.facts[0]
 
 
-def test_summary_with_large_i2_cannot_check_the_straddle_so_is_not_assessed():
-    # no per-study estimates: nothing measured says they lie on one side of the threshold
+def test_summary_with_large_i2_cannot_place_the_cis_so_is_not_assessed():
+    # no per-study estimates: nothing measured says where the studies lie
     d = dom(assess_one(summary_outcome(0.7, (0.6, 0.8), summary_extra={"i2": 80})), "inconsistency")
     assert d.rating is None and d.status == "not_assessed"
     assert d.proposal.rule == "INC-STRADDLE"
@@ -148,34 +314,19 @@ def test_summary_with_large_i2_under_pollock_is_serious():
         assess_one(summary_outcome(0.7, (0.6, 0.8), summary_extra={"i2": 80}), None, "pollock-2016"), "inconsistency"
     )
     assert d.rating.value == "serious" and d.proposal.rule == "INC-I2"
+    assert d.proposal.path[-1] == "inconsistency: serious"
 
 
-def test_no_threshold_large_i2_is_not_assessed():
-    # GENERIC measure without thresholds: there are no zones to place the estimates in
-    d = inc(generic([-1.0, 0.0, 1.0], [0.5] * 3))
-    assert d.rating is None and d.status == "not_assessed"
-
-
-def test_ratio_measure_uses_the_relative_threshold():
-    # log RR ±0.5 (RR 0.61 and 1.65): both beyond 0.8 / 1.25 → important benefit and harm
-    ys = [math.log(0.6), math.log(1.0), math.log(1 / 0.6)]
-    assert q_i2(ys, [0.1] * 3)[2] > 75
-    d = inc(generic(ys, [0.1] * 3, measure="RR"))
-    assert d.rating.value == "very_serious"
-
-
-def test_prediction_interval_straddle_counts_even_when_estimates_agree():
-    # DerSimonian–Laird random effects, by hand: all estimates above mid 0.5, but τ² is large
-    ys, ses = [0.6, 1.0, 1.4, 1.8, 2.2], [0.1] * 5
-    w = [1 / s**2 for s in ses]
-    q = q_i2(ys, ses)[0]
-    tau2 = max(0.0, (q - 4) / (sum(w) - sum(x * x for x in w) / sum(w)))
-    ws = [1 / (s**2 + tau2) for s in ses]
-    mu = sum(a * y for a, y in zip(ws, ys, strict=True)) / sum(ws)
-    half = 1.959963984540054 * math.sqrt(tau2 + 1 / sum(ws))
-    assert mu - half < 0.5 < mu + half  # the (normal) prediction interval crosses the MID
-    d = inc(generic(ys, ses, mid=0.5, analysis={"model": "random", "method": "DL"}))
-    assert d.rating.value == "serious"
-    assert any("prediction interval crosses" in f for f in d.proposal.facts)
-    # the same data with a fixed-effect model (no prediction interval): all on one side → not serious
-    assert inc(generic(ys, ses, mid=0.5)).rating.value == "not_serious"
+def test_every_proposal_records_its_path():
+    bodies = [
+        generic([0.3], [0.1]),  # INC-SINGLE
+        summary_outcome(0.7, (0.6, 0.8)),  # INC-NONE
+        summary_outcome(0.7, (0.6, 0.8), summary_extra={"i2": 10}),  # INC-I2, below the gate
+        summary_outcome(0.7, (0.6, 0.8), summary_extra={"i2": 80}),  # INC-STRADDLE, not assessed
+        generic([-1.0, 0.0, 1.0], [0.5] * 3),  # INC-STRADDLE, serious
+    ]
+    for body in bodies:
+        for rules in ("default", "strict", "core-grade", "pollock-2016"):
+            assert inc(body, rules).proposal.path, (body, rules)
+    off = inc(generic([-1.0, 0.0, 1.0], [0.5] * 3), with_rules(INC_I2={"enabled": False}))
+    assert off.status == "not_assessed" and off.proposal.path[0].endswith("→ not assessed")

@@ -68,14 +68,15 @@ def test_egger_p_around_0_10(p, expected):
         assert "smaller studies show more benefit" in d.footnote
 
 
-def test_egger_needs_small_studies_to_show_more_benefit():
-    b = slope_for_p(0.01, SES[:10])  # positive slope: small studies show higher values
-    lower, _, _ = funnel(b, 10, benefit="lower")  # higher is worse → small studies show less benefit
-    higher, _, _ = funnel(b, 10, benefit="higher")  # higher is better → more benefit
+def test_egger_flags_asymmetry_that_exaggerates_the_pooled_effect_either_way():
+    # rewritten (issue 15): the old rule cleared smaller studies showing more harm; GRADE 5 suspects any exaggeration
+    b = slope_for_p(0.01, SES[:10])  # positive slope and pooled estimate: small studies further from the null
+    lower, _, _ = funnel(b, 10, benefit="lower")  # higher is worse: a pooled harm, small studies show more harm
+    higher, _, _ = funnel(b, 10, benefit="higher")  # higher is better: a pooled benefit, more benefit
     d_lower, _ = pub(lower)
     d_higher, _ = pub(higher)
-    assert d_lower.rating.value == "not_serious"
-    assert any("smaller studies show less benefit" in f for f in d_lower.proposal.facts)
+    assert d_lower.rating.value == "serious"
+    assert any("smaller studies show more harm" in f for f in d_lower.proposal.facts)
     assert d_higher.rating.value == "serious"
 
 
@@ -192,7 +193,11 @@ def test_certainty_override_equal_to_the_computed_level_adds_no_footnote():
 NRSI = [{"id": "N1", "design": "nrsi"}, {"id": "N2", "design": "nrsi"}]
 
 
-ROB_JUDGED = {"risk_of_bias": {"rating": "not_serious", "reason": "Reviewer: well-conducted cohorts."}}
+ROB_JUDGED = {
+    "risk_of_bias": {"rating": "not_serious", "reason": "Reviewer: well-conducted cohorts."},
+    "inconsistency": {"rating": "not_serious", "reason": "Reviewer: consistent results."},
+}
+CONFIRMED = {"levels": 1, "reason": "No plausible confounder would explain so large an effect."}
 
 
 def large(ci, participants=5000, studies=NRSI, **kw):
@@ -206,7 +211,7 @@ def large(ci, participants=5000, studies=NRSI, **kw):
 
 
 @pytest.mark.parametrize(
-    ("ci", "levels", "final"),
+    ("ci", "levels", "confirmed"),
     [
         ((1.99, 3.0), 0, "low"),
         ((2.0, 3.0), 0, "low"),  # the whole CI must lie beyond 2: touching is not beyond
@@ -217,32 +222,52 @@ def large(ci, participants=5000, studies=NRSI, **kw):
         ((0.1, 0.19), 2, "high"),  # below 0.2
     ],
 )
-def test_large_effect_levels_for_low_start(ci, levels, final):
+def test_large_effect_levels_for_low_start(ci, levels, confirmed):
+    # rewritten: a large effect was applied automatically; now it is proposed, stays LOW until the
+    # reviewer confirms it, and reaches the same level once confirmed
     oa, u = large(ci)
     assert oa.start.value == "low"
     assert oa.points == 0
-    assert u.proposed_levels == levels and u.levels == levels and u.rule == "UP-LARGE"
-    assert oa.computed_certainty.value == final
+    assert u.proposed_levels == levels and u.levels == 0 and u.rule == "UP-LARGE" and u.status == "proposed"
+    assert u.needs_confirmation is (levels > 0) and u.footnote is None
+    assert oa.computed_certainty.value == "low"
     if levels:
-        assert "UP-LARGE" in u.footnote and f"{ci[0]:.2f} to {ci[1]:.2f}" in u.footnote
+        change = f"LOW → {confirmed.upper()} once the reviewer confirms no plausible confounders would explain"
+        assert any(f.startswith(change) for f in u.facts)
+    oa, u = large(ci, judgements={**ROB_JUDGED, "large_effect": {**CONFIRMED, "levels": levels}})
+    assert u.levels == levels and u.status == "confirmed" and oa.computed_certainty.value == confirmed
+    if levels:
+        assert "(rule UP-LARGE, confirmed by the reviewer)" in u.footnote and CONFIRMED["reason"][:-1] in u.footnote
 
 
-def test_large_effect_not_applied_while_risk_of_bias_is_not_assessed():
-    oa, u = large((2.5, 6.0), judgements={})
+def test_large_effect_not_proposed_while_risk_of_bias_is_not_assessed():
+    # rewritten: was "proposed +1, not applied"; now no proposal at all (risk of bias must be assessed)
+    oa, u = large((2.5, 6.0), judgements={"inconsistency": ROB_JUDGED["inconsistency"]})
     assert oa.points == 0 and "risk_of_bias" in oa.not_assessed
-    assert u.proposed_levels == 1 and u.levels == 0
-    assert any("not applied: risk of bias not assessed" in f for f in u.facts)
+    assert u.proposed_levels == 0 and u.levels == 0 and not u.needs_confirmation
+    assert any(f.startswith("no proposal: risk of bias not assessed") for f in u.facts)
     assert oa.computed_certainty.value == "low"
 
 
-def test_large_effect_not_applied_after_a_downgrade():
-    # the reviewer rates imprecision serious (a downgrade); no rating up is then applied (GRADE 9)
+def test_large_effect_not_proposed_after_a_downgrade():
+    # rewritten: was "proposed +1, not applied"; now no proposal (GRADE 9: rate up only without downgrades)
     judged = {**ROB_JUDGED, "imprecision": {"rating": "serious", "reason": "Few participants for so large an effect."}}
     oa, u = large((2.5, 6.0), participants=50, judgements=judged)
     assert oa.points == 1
-    assert u.proposed_levels == 1 and u.levels == 0
-    assert any("not applied" in f for f in u.facts)
+    assert u.proposed_levels == 0 and u.levels == 0
+    assert any(f.startswith("no proposal: rated down for imprecision (serious)") for f in u.facts)
     assert oa.computed_certainty.value == "very_low"
+
+
+def test_the_reviewer_may_still_rate_up_what_was_not_proposed():
+    judged = {
+        **ROB_JUDGED,
+        "imprecision": {"rating": "serious", "reason": "Few participants."},
+        "large_effect": CONFIRMED,
+    }
+    oa, u = large((2.5, 6.0), participants=50, judgements=judged)
+    assert u.proposed_levels == 0 and u.levels == 1 and u.status == "overridden"
+    assert "(reviewer's judgment)" in u.footnote and oa.computed_certainty.value == "low"
 
 
 def test_large_effect_not_proposed_for_randomised_trials():
@@ -252,10 +277,11 @@ def test_large_effect_not_proposed_for_randomised_trials():
 
 
 def test_reviewer_rates_up_dose_response():
-    j = {"dose_response": {"levels": 1, "reason": "Clear gradient across three doses"}}
+    # rewritten: status "judged", not "overridden" — nothing was proposed for a dose–response gradient
+    j = {**ROB_JUDGED, "dose_response": {"levels": 1, "reason": "Clear gradient across three doses"}}
     oa, _ = large((1.2, 1.5), judgements=j)
     u = up(oa, "dose_response")
-    assert u.levels == 1 and u.status == "overridden"
+    assert u.levels == 1 and u.status == "judged"
     assert "Clear gradient across three doses" in u.footnote
     assert oa.computed_certainty.value == "moderate"
 

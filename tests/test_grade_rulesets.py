@@ -55,21 +55,23 @@ def test_default_vs_pollock_on_the_same_evidence():
     default = assess_one(out, studies, "default")
     pollock = assess_one(out, studies, "pollock-2016")
 
-    # default: RoB 60% low → serious; I² 80% but all estimates beyond 0.8 → not serious;
-    # the CI (≈0.46–0.55) excludes the null, but RR 0.50 is a large effect (≤ 0.70), which needs the
-    # optimal information size, which needs a comparator risk: not assessed, the rating provisional
-    assert dom(default, "risk_of_bias").rating.value == "serious"
+    # default (Core GRADE 4): 40% of the weight at high risk does not dominate and the low-risk studies
+    # alone (RR 0.43) lie in the same zone as all of them (0.50) → not serious; I² 80% but all
+    # estimates beyond 0.8 → not serious; the CI (≈0.46–0.55) excludes the null, but RR 0.50 is a large
+    # effect (≤ 0.70), which needs the optimal information size, which needs a comparator risk: not
+    # assessed, the rating provisional
+    assert dom(default, "risk_of_bias").rating.value == "not_serious"
     assert dom(default, "inconsistency").rating.value == "not_serious"
     imp_default = dom(default, "imprecision")
     assert imp_default.status == "not_assessed" and imp_default.proposal.rule == "IMP-OIS"
-    assert default.points == 1 and default.provisional and default.certainty is None
-    assert default.certainty_ceiling.value == "moderate"
-    # with an assumed risk of 20%: OIS 1,806, and 150 participants < 30% of it (541.8) → −2, confirmed
-    # by the reviewer; 3 levels in all → very low
+    assert default.points == 0 and default.provisional and default.certainty is None
+    assert default.certainty_ceiling.value == "high"
+    # with an assumed risk of 20%: OIS 1,806, and 150 participants < 30% of it (541.8) → −2, for the
+    # reviewer to confirm; 2 levels in all → low
     risk = assess_one({**out, "assumed_risk": {"value": 0.2}}, studies, "default")
     imp_risk = dom(risk, "imprecision")
     assert imp_risk.levels == 2 and imp_risk.proposal.rule == "IMP-OIS" and imp_risk.proposal.needs_confirmation
-    assert risk.points == 3 and risk.certainty.value == "very_low"
+    assert risk.points == 2 and risk.certainty.value == "low"
 
     # Pollock: RoB 60% < 75% → serious; I² 80% > 75% → serious regardless of where estimates lie;
     # 150 participants (100–199) → serious; 3 points → low by the table
@@ -319,7 +321,10 @@ def test_pollock_switches_off_egger_instead_of_an_impossible_threshold():
 
 
 def test_pollock_switches_off_large_effect():
-    out = summary_outcome(0.1, (0.05, 0.18), participants=400, studies=3)
+    # a proposal needs risk of bias, inconsistency and imprecision assessed and not rated down (GRADE 9)
+    ns = {"rating": "not_serious", "reason": "Assessed: no concern."}
+    judged = {"risk_of_bias": ns, "inconsistency": ns, "imprecision": ns}
+    out = summary_outcome(0.1, (0.05, 0.18), participants=400, studies=3, judgements=judged)
     studies = [{"id": "N1", "design": "nrsi"}]
     default = assess_one(out, studies, "default")
     pollock = assess_one(out, studies, "pollock-2016")

@@ -112,7 +112,7 @@ def test_structural_problems_are_all_reported() -> None:
         (
             "type: dichotomous",
             "type: dichotomous\n    judgements:\n      inconsistency: {rating: extremely_serious, reason: x}",
-            "is for imprecision only",
+            "is for imprecision and for the risk of bias of non-randomised studies",
         ),
         (
             "type: dichotomous",

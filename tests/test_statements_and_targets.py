@@ -140,23 +140,19 @@ def test_any_effect_target_with_mids_rates_against_the_null():
 
 
 def test_thresholds_must_increase():
-    with pytest.raises(ValueError, match="large"):
-        Evidence.model_validate(
-            {
-                "gradecli": 1,
-                "review": {"title": "T"},
-                "outcomes": [
-                    {
-                        "id": "o",
-                        "name": "P",
-                        "importance": "critical",
-                        "type": "continuous",
-                        "thresholds": {"mid": 10, "large": 5},
-                        "data": [],
-                    }
-                ],
-            }
+    def problems(t: dict[str, Any]) -> list[str]:
+        out = {"id": "o", "name": "P", "importance": "critical", "type": "continuous", "benefit": "lower"}
+        ev = Evidence.model_validate(
+            {"gradecli": 1, "review": {"title": "T"}, "outcomes": [{**out, "thresholds": t, "data": []}]}
         )
+        return [message for _, message, _ in check_evidence(ev)]
+
+    assert any("large (5) must be larger than mid (10)" in p for p in problems({"mid": 10, "large": 5}))
+    # a sided MID counts too: the harm MID of 30 lies beyond `moderate` 20
+    assert any(
+        "moderate (20) must be larger than mid_harm (30)" in p for p in problems({"mid_harm": 30, "moderate": 20})
+    )
+    assert problems({"mid_benefit": 5, "mid_harm": 10, "moderate": 20, "large": 40}) == []
 
 
 def test_sided_mids_need_the_outcome_polarity():

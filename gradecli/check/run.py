@@ -82,6 +82,8 @@ def assessment_findings(
                         severities,
                     )
                 )
+        if o.form == "summary" and o.start_reason and "give summary.design" in o.start_reason:
+            out.append(make(path, *at("summary"), "GC106", f"{o.id}: {o.start_reason}", o.id, severities))
         for u in o.upgrades:
             if u.levels and not u.footnote:
                 out.append(

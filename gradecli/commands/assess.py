@@ -206,6 +206,7 @@ def _detail(result: Assessment, console: Console) -> None:
     from gradecli.plots.data import PlotDataError, forest_data
     from gradecli.report.forest_text import forest_notes, forest_table
     from gradecli.report.sof import capitalise, certainty_cells, stratum_name
+    from gradecli.report.text import upgrade_text
 
     for oa in result.outcomes:
         console.print()
@@ -229,7 +230,9 @@ def _detail(result: Assessment, console: Console) -> None:
                     _domain_line(console, f"{capitalise(label)} ({risk})", s.imprecision, indent="    ")
         for u in oa.upgrades:
             if u.levels or u.proposed_levels:
-                console.print(Text(f"  {DOMAIN_NAMES.get(u.domain, u.domain)}: +{u.levels} ({u.status})"))
+                console.print(Text(f"  {DOMAIN_NAMES.get(u.domain, u.domain)}: {upgrade_text(u)}"))
+                if u.path:
+                    console.print(Text("    path: " + " → ".join(u.path)))
         if oa.certainty is not None or oa.provisional:
             label = certainty_cells(oa.certainty, oa.provisional, oa.certainty_ceiling)[1]
             console.print(Text(f"  certainty: {label.lower()}", style="bold"))

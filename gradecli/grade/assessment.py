@@ -122,6 +122,17 @@ class UpgradeAssessment(_Out):
     facts: list[str] = Field(default_factory=list)
     reviewer_reason: str | None = None
     footnote: str | None = None
+    needs_confirmation: bool = Field(
+        False,
+        description="1.3: a rating up was proposed (proposed_levels > 0): it counts in the certainty only once the "
+        "reviewer confirms it (judgements.<domain>); status 'proposed' means not yet confirmed.",
+    )
+    path: list[str] = Field(
+        default_factory=list,
+        description="1.3: the steps the rule took, in order, e.g. 'OR → RR at 30%: RR 0.26 (95% CI 0.19 to 0.37)', "
+        "'the whole 95% CI lies below 0.5 (not below 0.2) → a large effect, +1', '+1 proposed: needs the "
+        "reviewer's confirmation'.",
+    )
 
 
 class Effect(_Out):

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from gradecli.grade import multiarm
 from gradecli.model.evidence import (
     Analysis,
     ContinuousRow,
@@ -71,6 +72,7 @@ class OutcomeContext:
     control_risk_source: str | None = None
     i2: float | None = None
     q_p: float | None = None
+    analysis_notes: list[str] = field(default_factory=list)  # e.g. how a multi-arm trial's rows were combined
 
     @property
     def is_ratio(self) -> bool:
@@ -135,6 +137,7 @@ def effective_analysis(evidence: Evidence, outcome: Outcome, measure: Measure) -
         merged["method"] = Method.REML if merged["model"] is Model.random else Method.IV
     merged.setdefault("hksj", False)
     merged.setdefault("prediction_interval", "metafor")
+    merged.setdefault("multi_arm", "combine")
     return Analysis.model_validate(merged)
 
 
@@ -156,7 +159,14 @@ def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, e
     """Pool the outcome once and gather what the rules read. ``egger_min_k``: the fewest study
     estimates with which Egger's test is run (the publication-bias rule's ``min_studies``)."""
     measure = outcome.effective_measure
-    ctx = OutcomeContext(evidence, outcome, measure, effective_analysis(evidence, outcome, measure))
+    analysis = effective_analysis(evidence, outcome, measure)
+    notes: list[str] = []
+    if outcome.form == "studies":
+        # a multi-arm trial's rows that share one control: combined (or the control split), so that no
+        # participant is counted twice and the trial is one unit of analysis
+        outcome, notes = multiarm.apply(outcome, analysis.multi_arm or "combine")
+    ctx = OutcomeContext(evidence, outcome, measure, analysis)
+    ctx.analysis_notes = notes
     ctx.egger_min_k = egger_min_k
     if outcome.form == "summary":
         _from_summary(ctx)
@@ -240,7 +250,8 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
             )
             return
     ctx.pooled = pooled
-    ctx.k = pooled.k
+    # studies, not rows: a multi-arm trial whose control is split is still one study
+    ctx.k = len({sid for sid, why in zip(ctx.study_ids, ctx.row_dropped, strict=True) if why is None}) or pooled.k
     ctx.i2 = pooled.i2 if pooled.k > 1 else None
     ctx.q_p = pooled.q_p if pooled.k > 1 else None
     ctx.effect = EffectView(ctx.measure, est, lo, hi)

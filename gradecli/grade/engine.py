@@ -4,7 +4,9 @@ judgments, derive the certainty, and write a footnote for every change of level.
 Certainty (GRADE guidelines 3, Balshem H et al., J Clin Epidemiol 2011;64:401–406; GRADE guidelines 9,
 Guyatt GH et al., J Clin Epidemiol 2011;64:1311–1316): start High for randomised trials (and for non-randomised
 studies assessed with ROBINS-I), Low for other non-randomised evidence; subtract the levels rated
-down; add the levels rated up (only when nothing was rated down, GRADE 9); clamp to [very low, high].
+down; add the levels rated up (proposed only when nothing was rated down, GRADE 9, and applied
+once the reviewer confirms them); clamp to [very low, high]. A rating stays provisional while risk
+of bias, imprecision or indirectness is not assessed.
 A rule set may convert downgrade points with a table instead (published algorithms do). The
 reviewer may set the final level with a reason (GRADE 11: the final rating may depart from the sum).
 """
@@ -37,9 +39,9 @@ from gradecli.grade.domains import MODULES
 from gradecli.grade.domains import upgrades as upgrade_rules
 from gradecli.grade.rulechoice import choose_rules
 from gradecli.grade.ruleset import RuleSet, load_ruleset
-from gradecli.grade.scale import Scale, effect_on_scale, judging_scale
+from gradecli.grade.scale import Scale, judging_scale
 from gradecli.grade.statements import statement
-from gradecli.model.evidence import DomainJudgement, Evidence, Outcome
+from gradecli.model.evidence import DomainJudgement, Evidence, Outcome, Study
 from gradecli.model.vocab import Certainty, Design
 
 WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
@@ -64,8 +66,30 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
 
 def start_level(ctx: OutcomeContext, rules: RuleSet | None = None) -> tuple[Certainty, str]:
     ev, outcome = ctx.evidence, ctx.outcome
+    if outcome.summary is not None and outcome.summary.design is not None:
+        # a published result states its own design: it never borrows the file's other studies'
+        d = outcome.summary.design
+        if d == "rct":
+            return Certainty.high, "randomised trials (as the summary states)"
+        if d == "mixed":
+            return Certainty.low, (
+                "randomised and non-randomised studies pooled in the source (GRADE 24: they are assessed "
+                "separately; rated from Low)"
+            )
+        if rules is not None and rules.certainty.nrsi_start == "low":
+            return Certainty.low, f"non-randomised studies (the rule set {rules.name} starts them Low)"
+        return Certainty.low, "non-randomised studies (a summary carries no ROBINS-I assessment to start High)"
     studies = [ev.study(s) for s in dict.fromkeys(ctx.study_ids)] if outcome.form == "studies" else list(ev.studies)
     designs = [s for s in studies if s is not None]
+    if outcome.form == "summary":
+        if len({s.design for s in designs}) != 1:
+            return Certainty.high, "randomised trials assumed: the summary states no design (give summary.design)"
+        level, why = _start_from(designs, rules)
+        return level, f"{why}, taken from the file's studies: the summary states no design (give summary.design)"
+    return _start_from(designs, rules)
+
+
+def _start_from(designs: list[Study], rules: RuleSet | None) -> tuple[Certainty, str]:
     if not designs:
         return Certainty.high, "randomised trials assumed (no study designs given for this outcome)"
     nrsi = [s for s in designs if s.design is Design.nrsi]
@@ -112,7 +136,7 @@ def _effect(ctx: OutcomeContext) -> Effect | None:
         ci_ub=e.hi,
         source="pooled",
         method=describe_analysis(ctx.analysis),
-        k=pooled.k,
+        k=ctx.k if ctx.k is not None else pooled.k,  # studies, not rows (a split multi-arm control)
         participants=ctx.participants,
         i2=pooled.i2 if pooled.k > 1 else None,
         tau2=pooled.tau2,
@@ -121,7 +145,7 @@ def _effect(ctx: OutcomeContext) -> Effect | None:
         pi_ub=pi_ub,
         egger_p=pooled.egger_p,
         weights={label: round(w, 10) for label, w in pooled.weights},
-        warnings=list(pooled.warnings),
+        warnings=[*pooled.warnings, *ctx.analysis_notes],
     )
 
 
@@ -161,8 +185,7 @@ def _judged(
     status = "proposed" if proposal.applicable else "not_applicable"
     why = proposal.explanation
     if levels and proposal.needs_confirmation:
-        many = WORDS.get(levels, f"{levels} levels")
-        why = f"{(why or '').rstrip('.')} (proposed; {many} need the reviewer's confirmation)"
+        why = f"{(why or '').rstrip('.')} (a proposal the reviewer must confirm)"
     note = where + _footnote(name, levels, why, proposal.rule, False) if levels else None
     return DomainAssessment(
         domain=name, proposal=proposal, rating=proposal.rating, levels=levels, status=status, footnote=note
@@ -172,35 +195,52 @@ def _judged(
 def _upgrades(
     ctx: OutcomeContext, rules: RuleSet, start: Certainty, points: int, domains: list[DomainAssessment]
 ) -> list[UpgradeAssessment]:
-    out = []
-    allowed = points == 0 or not rules.settings("UP-LARGE").only_without_downgrades
-    # no automatic rating up while risk of bias or imprecision is unknown: "no reason to rate down"
-    # cannot be claimed for a domain nobody assessed
-    unknown = [d.domain for d in domains if d.status == "not_assessed" and d.domain in {"risk_of_bias", "imprecision"}]
+    """The three reasons to rate up, asked for a non-randomised body of evidence. UP-LARGE's rating
+    up is a proposal only: it counts once the reviewer confirms it in ``judgements.large_effect``
+    (levels and a reason: GRADE 9 asks for no plausible confounders); UP-JUDGED only prompts. The
+    reviewer's levels always count."""
+    nrsi = upgrade_rules.non_randomised(ctx, start)
+    found = []
     for name in ("large_effect", "dose_response", "residual_confounding"):
-        proposed, rule = 0, None
-        facts: list[str] = []
-        switched_off = False
-        if name == "large_effect" and start is Certainty.low:
-            proposed, facts = upgrade_rules.large_effect(ctx, rules)
+        answer, rule, ran = None, None, False
+        if nrsi and name == "large_effect":
             rule = "UP-LARGE"
-            switched_off = not rules.enabled("UP-LARGE")
+            answer = upgrade_rules.large_effect(ctx, rules, domains)
+            ran = answer is not None and rules.enabled("UP-LARGE")  # it proposed, possibly "no rating up"
+            if answer is None:
+                measure = ctx.measure.value
+                why = f"UP-LARGE judges a ratio with its 95% CI only ({measure} here): the reviewer's judgment"
+                answer = upgrade_rules.UpgradeProposal(0, (why,))
+        elif nrsi:
+            rule, answer = "UP-JUDGED", upgrade_rules.prompt(ctx, name)
+        proposed = answer.levels if answer is not None else 0
         judged = getattr(ctx.outcome.judgements, name)
         if judged is not None:
-            agreed = "confirmed" if judged.levels == proposed else "overridden"
-            levels, status, reason = judged.levels, "judged" if switched_off else agreed, judged.reason
+            status = ("confirmed" if judged.levels == proposed else "overridden") if ran else "judged"
+            levels, reason = judged.levels, judged.reason
         else:
-            levels, reason = proposed, None
-            status = "proposed" if rule and not switched_off else "not_assessed"
-        if not allowed and levels and judged is None:
-            facts = [*facts, "not applied: the evidence was rated down (GRADE 9: rate up only without downgrades)"]
-            levels = 0
-        elif unknown and levels and judged is None:
-            facts = [*facts, f"not applied: {', '.join(DOMAIN_NAMES[d] for d in unknown)} not assessed"]
-            levels = 0
+            status, levels, reason = ("proposed" if ran else "not_assessed"), 0, None
+        found.append((name, answer, rule, proposed, status, levels, reason))
+    applied = sum(levels for *_, levels, _ in found)
+    out = []
+    for name, answer, rule, proposed, status, levels, reason in found:
+        facts = list(answer.facts) if answer is not None else []
+        path = list(answer.path) if answer is not None else []
+        if proposed and status == "proposed":
+            now, then = (
+                _convert(rules, start, points, up).value.replace("_", " ").upper()
+                for up in (applied, applied + proposed)
+            )
+            change = f"{now} → {then}" if then != now else f"{now} stays {now} (the highest level)"
+            facts.append(
+                f"{change} once the reviewer confirms no plausible confounders would explain the effect "
+                f"(judgements.{name}: levels {proposed} and a reason); until then it is not rated up"
+            )
+        elif proposed and status == "confirmed":
+            path.append("confirmed by the reviewer")
         note = None
         if levels:
-            who = "reviewer's judgment" if judged is not None else f"rule {rule}"
+            who = f"rule {rule}, confirmed by the reviewer" if status == "confirmed" else "reviewer's judgment"
             why = reason.rstrip(".") if reason else "; ".join(facts)
             note = f"{DOMAIN_NAMES[name].capitalize()}, upgraded {WORDS[levels]} ({who}): {why}."
         out.append(
@@ -213,6 +253,8 @@ def _upgrades(
                 facts=facts,
                 reviewer_reason=reason,
                 footnote=note,
+                needs_confirmation=proposed > 0,
+                path=path,
             )
         )
     return out
@@ -233,39 +275,11 @@ def _convert(rules: RuleSet, start: Certainty, points: int, up: int) -> Certaint
 
 
 def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None:
-    """Re-pool with only the studies at low risk of bias (Core GRADE 4)."""
-    from gradecli.grade.domains.risk_of_bias import shares
+    """Re-pool with only the studies at low risk of bias (Core GRADE 4): the analysis ROB-WEIGHT
+    sets against the pooled estimate (:func:`gradecli.grade.rules.rob_weight.low_risk_analysis`)."""
+    from gradecli.grade.domains.risk_of_bias import low_risk_analysis
 
-    if ctx.outcome.form != "studies" or ctx.effect is None:
-        return None
-    _, cats, _ = shares(ctx)
-    low = [s for s, c in cats.items() if c == "low"]
-    if not low or len(low) == len(cats):
-        return None
-    low_ids = set(low)
-    rows = [r for r in ctx.outcome.data or [] if r.study in low_ids]
-    sub = ctx.outcome.model_copy(update={"data": rows})
-    sub_ctx = build_context(ctx.evidence, sub, egger=False)
-    e = sub_ctx.effect
-    if e is None or e.estimate is None:
-        return Sensitivity(
-            studies=low,
-            estimate=None,
-            ci_lb=None,
-            ci_ub=None,
-            conclusion_changes=None,
-            note=f"the low-risk studies give no estimate ({sub_ctx.not_estimable})",
-        )
-    changes = None
-    if scale is not None and ctx.effect is not None:
-        full = effect_on_scale(scale, ctx.effect)
-        part = effect_on_scale(scale, e)
-        if full and part:
-            changes = scale.zone(full[0]) != scale.zone(part[0])
-    note = f"{len(low)} low-risk stud{'y' if len(low) == 1 else 'ies'}: {e.estimate:.3g} ({e.lo:.3g} to {e.hi:.3g})"
-    if changes is not None:
-        note += "; the estimate falls in " + ("a different" if changes else "the same") + " zone of the thresholds"
-    return Sensitivity(studies=low, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
+    return low_risk_analysis(ctx, scale)
 
 
 PROVISIONAL_DOMAINS = ("risk_of_bias", "imprecision", "indirectness")

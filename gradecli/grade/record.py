@@ -113,7 +113,7 @@ def pooled(ctx: OutcomeContext) -> PooledAnalysis | None:
     special = {
         "continuity_correction": cc,
         "dropped": [{"study": d.study, "reason": d.reason} for d in p.dropped],
-        "warnings": list(p.warnings),
+        "warnings": [*p.warnings, *ctx.analysis_notes],
     }
     return PooledAnalysis.model_validate(
         {name: special[name] if name in special else getattr(p, name) for name in PooledAnalysis.model_fields}

@@ -40,7 +40,6 @@ Loc = tuple[str | int, ...]
 Found = Iterator[tuple[Loc, str] | tuple[Loc, str, str]]
 
 
-
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
@@ -148,7 +147,12 @@ def _check_thresholds(outcome: Outcome, base: Loc) -> Found:
     t = outcome.thresholds
     if t is None:
         return
-    order = [("mid", t.mid), ("moderate", t.moderate), ("large", t.large)]
+    # each side's MID must lie below `moderate` and `large` (the sided MIDs too)
+    mids = [
+        (n, v) for n, v in (("mid", t.mid), ("mid_benefit", t.mid_benefit), ("mid_harm", t.mid_harm)) if v is not None
+    ]
+    widest = max(mids, key=lambda m: m[1]) if mids else ("mid", None)
+    order = [widest, ("moderate", t.moderate), ("large", t.large)]
     given = [(n, v) for n, v in order if v is not None]
     for (n1, v1), (n2, v2) in itertools.pairwise(given):
         if v2 <= v1:
@@ -316,12 +320,17 @@ def _check_rob_overrides(outcome: Outcome, base: Loc, studies: dict[str, Study],
 
 def _check_judgements(outcome: Outcome, base: Loc) -> Found:
     j = outcome.judgements
-    for name in ("risk_of_bias", "inconsistency", "indirectness", "publication_bias"):
+    # three levels: imprecision (GRADE 34/35) and risk of bias of non-randomised studies started
+    # High with ROBINS-I (GRADE 18)
+    for name in ("inconsistency", "indirectness", "publication_bias"):
         dj = getattr(j, name)
         if dj is not None and dj.rating is Rating.extremely_serious:
             yield (
                 (*base, "judgements", name, "rating"),
-                ("extremely_serious (three levels) is for imprecision only; use very_serious"),
+                (
+                    "extremely_serious (three levels) is for imprecision and for the risk of bias of "
+                    "non-randomised studies assessed with ROBINS-I; use very_serious"
+                ),
             )
     for name in ("dose_response", "residual_confounding"):
         up = getattr(j, name)

@@ -9,7 +9,6 @@ another (study ids, events ≤ participants across the file, ...) live in
 
 from __future__ import annotations
 
-import itertools
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -129,6 +128,13 @@ class Analysis(Strict):
     method: Method | None = None
     hksj: bool | None = Field(None, description="Hartung–Knapp–Sidik–Jonkman adjustment (random effects).")
     prediction_interval: PredictionInterval | None = None
+    multi_arm: Literal["combine", "split_control"] | None = Field(
+        None,
+        description=(
+            "Rows of one study that share one control group (a multi-arm trial): combine the arms (default) or "
+            "split the control between the comparisons (Cochrane Handbook ch. 23, §23.3.4)."
+        ),
+    )
 
 
 class Defaults(Strict):
@@ -323,6 +329,11 @@ class SummaryResult(Strict):
     i2: Annotated[float, Field(ge=0, le=100)] | None = Field(None, description="I² in percent.")
     tau2: Annotated[float, Field(ge=0)] | None = None
     model: Model | None = Field(None, description="The model the source review used, if known.")
+    design: Literal["rct", "nrsi", "mixed"] | None = Field(
+        None,
+        description="The design of the studies behind the result (randomised, non-randomised, or both pooled); "
+        "it sets the starting level.",
+    )
     source: Text | None = Field(None, description="Where the numbers come from (table, page, analysis).")
 
 
@@ -359,16 +370,6 @@ class Thresholds(Strict):
         Annotated[float, Field(gt=1)] | tuple[Annotated[float, Field(gt=0, lt=1)], Annotated[float, Field(gt=1)]] | None
     ) = None
     source: Text | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Thresholds:
-        smallest = min((v for v in (self.mid, self.mid_benefit, self.mid_harm) if v is not None), default=None)
-        steps = [("mid", smallest), ("moderate", self.moderate), ("large", self.large)]
-        given = [(name, v) for name, v in steps if v is not None]
-        for (a, x), (b, y) in itertools.pairwise(given):
-            if not x < y:
-                raise ValueError(f"{b} ({y:g}) must be larger than {a} ({x:g})")
-        return self
 
     @property
     def stated_target(self) -> str:

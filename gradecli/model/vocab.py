@@ -111,7 +111,7 @@ class Rating(StrEnum):
     not_serious = "not_serious"
     serious = "serious"
     very_serious = "very_serious"
-    extremely_serious = "extremely_serious"  # imprecision only (GRADE guidance 34/35)
+    extremely_serious = "extremely_serious"  # imprecision (GRADE 34/35); ROBINS-I risk of bias (GRADE 18)
 
 
 class PicoMatch(StrEnum):

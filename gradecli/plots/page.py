@@ -21,7 +21,7 @@ from gradecli.plots.rob import rob_figure
 from gradecli.report.html import escape  # html.escape after gradecli.escape.xml_text
 from gradecli.report.html import render as render_sof
 from gradecli.report.sof import capitalise, certainty_cells, provisional_comment, stratum_name
-from gradecli.report.text import domain_cell, effect_text, path_text
+from gradecli.report.text import domain_cell, effect_text, path_text, upgrade_text
 
 EXTRA_CSS = """
 section.part { margin-top: 28px; }
@@ -138,7 +138,7 @@ def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
         if u.levels or u.proposed_levels:
             out.append(
                 f"<li><b>{escape(DOMAIN_NAMES.get(u.domain, u.domain).capitalize())}:</b> "
-                f"+{u.levels} ({escape(u.status.replace('_', ' '))})</li>"
+                f"{escape(upgrade_text(u))}</li>"
             )
     if o.certainty is not None or o.provisional:
         symbols, label = certainty_cells(o.certainty, o.provisional, o.certainty_ceiling)

@@ -184,7 +184,11 @@ def methods_line(o: OutcomeAssessment) -> str | None:
         how = o.effect.method or ("as reported" if o.effect.source == "summary" else "")
         # numerical caveats that change what the numbers mean (issue 9): a τ² iteration that did
         # not converge, a statistic beyond the floating-point range
-        caveats = [w for w in o.effect.warnings if "did not converge" in w or "floating-point" in w]
+        caveats = [
+            w
+            for w in o.effect.warnings
+            if "did not converge" in w or "floating-point" in w or "share one control group" in w
+        ]
         parts.append(how + "".join(f" ({w})" for w in caveats))
     targets = [("", o.target)]
     for s in o.strata if len(o.strata) > 1 else []:
@@ -270,6 +274,12 @@ def build(assessment: Assessment) -> Sof:
             comments.append(f"An SMD of this size is {o.continuous.smd_size} ({source}).")
         if o.provisional:
             comments.append(provisional_comment(o.missing_domains))
+        for u in o.upgrades:
+            if u.needs_confirmation and not u.levels and u.proposed_levels:
+                name = DOMAIN_NAMES.get(u.domain, u.domain)
+                comments.append(
+                    f"Rating up proposed: +{u.proposed_levels} for {name} (needs the reviewer's confirmation)."
+                )
         others = [d for d in o.not_assessed if d not in o.missing_domains]
         if others and o.computed_certainty is not None:
             # not needed for a rating (R10.8), but never silently "not serious"

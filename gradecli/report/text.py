@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradecli.grade.assessment import DomainAssessment, OutcomeAssessment
+from gradecli.grade.assessment import DomainAssessment, OutcomeAssessment, UpgradeAssessment
 from gradecli.model.vocab import Certainty
 
 SYMBOLS = {
@@ -48,3 +48,10 @@ def path_text(d: DomainAssessment) -> str:
 
 
 CONFIRM = "needs the reviewer's confirmation"
+
+
+def upgrade_text(u: UpgradeAssessment) -> str:
+    """'+1 proposed, needs the reviewer's confirmation' while pending; '+1 (confirmed)' once decided."""
+    if u.needs_confirmation and not u.levels:
+        return f"+{u.proposed_levels} proposed, {CONFIRM} (not applied until then)"
+    return f"+{u.levels} ({u.status.replace('_', ' ')})"

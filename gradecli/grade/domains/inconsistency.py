@@ -1,12 +1,14 @@
-"""Inconsistency (heterogeneity of results).
+"""Inconsistency (Core GRADE 3; GRADE guidelines 7).
 
 The domain asks, in order: INC-SINGLE (one study: not applicable), INC-NONE (a summary without I²:
-not assessed, or serious when the rule set says so), then INC-I2 (I² and Cochran's Q against the
-rule set's thresholds). When INC-I2 finds important heterogeneity, INC-STRADDLE (on by default)
-refines it: serious only when the study estimates or the prediction interval fall on different
-sides of a threshold, not serious when they all lie on one side, not assessed when that cannot be
-told. With INC-STRADDLE switched off, INC-I2 decides alone; with INC-I2 switched off, the domain is
-not assessed and says which rule set did.
+not assessed, or serious when the rule set says so), then INC-I2 — the gate: below the rule set's
+I² (default 40%) inconsistency is not serious, whatever Cochran's Q p says. At or above it,
+INC-STRADDLE (on by default) decides from the studies' 95% CIs against the target's threshold (the
+one imprecision uses): serious when studies with enough weight lie wholly on the other side; two
+levels only considered, never automatic; not assessed when there are no per-study estimates. With
+INC-STRADDLE switched off (Pollock 2016), I² at or above the gate is serious on its own; with INC-I2
+switched off, the domain is not assessed and says which rule set did. Every proposal records its
+path, as imprecision's do.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from gradecli.grade.rules.inc_i2 import IncI2
 from gradecli.grade.rules.inc_none import IncNone
 from gradecli.grade.rules.inc_single import IncSingle
 from gradecli.grade.rules.inc_straddle import IncStraddle
+from gradecli.model.vocab import Rating
 
 if TYPE_CHECKING:
     from gradecli.grade.assessment import Proposal
@@ -27,19 +30,25 @@ if TYPE_CHECKING:
 
 
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
-    if scale is not None and not scale.boundaries:
-        scale = None  # no threshold at all (an MD without an MID): no zones to place the studies in
     found = IncSingle.judge(ctx) or IncNone.judge(ctx, rules.settings(IncNone))
     if found is not None:
         return found
     if not rules.enabled(IncI2):
-        return switched_off(
+        off = switched_off(
             IncI2.code, IncI2.summary, rules.disabled_by(IncI2), "judge inconsistency (judgements.inconsistency)"
         )
+        return off.model_copy(update={"path": [f"{off.facts[0]} → not assessed"]})
     settings = rules.settings(IncI2)
-    rated = IncI2.judge(ctx, settings, scale)
+    rated = IncI2.judge(ctx, settings)
     if rated is None:  # pragma: no cover - INC-SINGLE and INC-NONE cover every other case
         raise AssertionError("INC-I2 did not apply")
+    if rated.rating is Rating.not_serious:
+        return rated
     if rules.enabled(IncStraddle):
-        return IncStraddle.judge(ctx, settings, scale) or rated
-    return rated
+        decided = IncStraddle.judge(ctx, settings, rules.settings(IncStraddle), scale)
+        if decided is None:  # pragma: no cover - INC-I2 found the gate open
+            raise AssertionError("INC-STRADDLE did not apply")
+        return decided
+    off_by = rules.disabled_by(IncStraddle)
+    step = f"{IncStraddle.code} is switched off by the rule set {off_by}: where the studies lie is not checked"
+    return rated.model_copy(update={"path": [rated.path[0], step, *rated.path[1:]]})

@@ -36,7 +36,10 @@ REGISTRY = (
     "imp_bands",  # IMP-BANDS
     "imp_none",  # IMP-NONE
     "pub_egger",  # PUB-EGGER
+    "pub_uninformative",  # PUB-UNINFORMATIVE
     "pub_few",  # PUB-FEW
+    "pub_funding",  # PUB-FUNDING
+    "pub_registry",  # PUB-REGISTRY
     "up_large",  # UP-LARGE
     "up_judged",  # UP-JUDGED
 )

@@ -55,12 +55,14 @@ class IncNone(Rule[IncNoneSettings]):
                 facts=["I² not reported"],
                 threshold="I² not reported counts as serious",
                 explanation="I² is not reported (the rule set counts this as serious)",
+                path=["I² not reported → −1 (the rule set counts this as serious)", "inconsistency: serious"],
             )
         return Proposal(
             rating=None,
             rule="INC-NONE",
             facts=["I² not reported"],
             explanation="no heterogeneity statistics are available",
+            path=["I² not reported → not assessed"],
         )
 
 

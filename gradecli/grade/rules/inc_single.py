@@ -45,6 +45,7 @@ class IncSingle(Rule[RuleSettings]):
             applicable=False,
             facts=["one study"],
             explanation="a single study: inconsistency cannot be assessed",
+            path=["one study: no results to vary → not applicable"],
         )
 
 

@@ -48,6 +48,7 @@ class RobNone(Rule[RuleSettings]):
             rule="ROB-NONE",
             facts=["no study has a risk-of-bias judgment"],
             explanation="no study in this outcome has a risk-of-bias judgment",
+            path=["no study has a risk-of-bias judgment", "risk of bias: not assessed"],
         )
 
 

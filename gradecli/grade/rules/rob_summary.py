@@ -44,6 +44,7 @@ class RobSummary(Rule[RuleSettings]):
             rule="ROB-SUMMARY",
             facts=["no per-study risk-of-bias data"],
             explanation="a summary-level result has no per-study risk-of-bias data",
+            path=["a summary-level result: no per-study risk-of-bias data", "risk of bias: not assessed"],
         )
 
 
