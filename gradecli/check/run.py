@@ -44,7 +44,9 @@ def assessment_findings(
 ) -> list[Finding | None]:
     """The findings of one assessed file, from the Assessment alone (``tree`` gives line numbers)."""
     out: list[Finding | None] = []
-    for i, o in enumerate(assessment.outcomes):
+    index: dict[str, int] = {}  # the outcome's place in the file (two bodies of one outcome share it)
+    for o in assessment.outcomes:
+        i = index.setdefault(o.source_id or o.id, len(index))
         line, col = tree.mark(("outcomes", i))
 
         def at(*sub: str | int, _i: int = i) -> tuple[int, int]:

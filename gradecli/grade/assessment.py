@@ -124,12 +124,12 @@ class UpgradeAssessment(_Out):
     footnote: str | None = None
     needs_confirmation: bool = Field(
         False,
-        description="1.3: a rating up was proposed (proposed_levels > 0): it counts in the certainty only once the "
+        description="1.2: a rating up was proposed (proposed_levels > 0): it counts in the certainty only once the "
         "reviewer confirms it (judgements.<domain>); status 'proposed' means not yet confirmed.",
     )
     path: list[str] = Field(
         default_factory=list,
-        description="1.3: the steps the rule took, in order, e.g. 'OR → RR at 30%: RR 0.26 (95% CI 0.19 to 0.37)', "
+        description="1.2: the steps the rule took, in order, e.g. 'OR → RR at 30%: RR 0.26 (95% CI 0.19 to 0.37)', "
         "'the whole 95% CI lies below 0.5 (not below 0.2) → a large effect, +1', '+1 proposed: needs the "
         "reviewer's confirmation'.",
     )
@@ -388,6 +388,12 @@ class OutcomeAssessment(_Out):
         "`certainty_ceiling` is the most it could be (GRADE: certainty is judged over all domains).",
     )
     missing_domains: list[str] = Field(default_factory=list, description="1.2: the domains that make it provisional.")
+    body: Literal["rct", "nrsi"] | None = Field(
+        None,
+        description="1.2: an outcome whose studies mix randomised and non-randomised designs is assessed as two "
+        "bodies of evidence (GRADE 24), each its own row: which one this is.",
+    )
+    source_id: str | None = Field(None, description="1.2: with `body`, the outcome's id in the evidence file.")
     certainty_ceiling: Certainty | None = None
 
 

@@ -50,7 +50,7 @@ WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment:
     """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(choose_rules(rules, evidence, None).ref)
-    outcomes = [assess_outcome(evidence, o, ruleset) for o in evidence.outcomes]
+    outcomes = [a for o in evidence.outcomes for a in assess_bodies(evidence, o, ruleset)]
     q = evidence.review.question
     question = Question(**q.model_dump(exclude={"intervention_number"})) if q else None
     return Assessment(
@@ -62,6 +62,29 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
         outcomes=outcomes,
         studies=record.studies(evidence),
     )
+
+
+BODIES = {Design.rct: ("rct", "randomised trials"), Design.nrsi: ("nrsi", "non-randomised studies")}
+
+
+def assess_bodies(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> list[OutcomeAssessment]:
+    """One assessment per body of evidence: randomised and non-randomised studies in one outcome are
+    never pooled into one number (GRADE 24, Cuello-Garcia CA et al., J Clin Epidemiol
+    2022;142:200–208; Cochrane Handbook ch. 24) — the outcome is split into two rows, each with its own
+    start, pooling and rating, ids ``<id>-rct`` and ``<id>-nrsi``."""
+    rows = outcome.data or []
+    design_of = {r.study: s.design for r in rows if (s := evidence.study(r.study)) is not None}
+    if len(set(design_of.values())) < 2:
+        return [assess_outcome(evidence, outcome, rules)]
+    out = []
+    for design, (code, words) in BODIES.items():
+        part = [r for r in rows if design_of.get(r.study) is design]
+        body = outcome.model_copy(
+            update={"id": f"{outcome.id}-{code}", "name": f"{outcome.name} ({words})", "data": part}
+        )
+        a = assess_outcome(evidence, body, rules)
+        out.append(a.model_copy(update={"body": code, "source_id": outcome.id}))
+    return out
 
 
 def start_level(ctx: OutcomeContext, rules: RuleSet | None = None) -> tuple[Certainty, str]:
