@@ -11,7 +11,7 @@ from pydantic import Field
 
 from gradecli.grade.assessment import Proposal
 from gradecli.grade.rules.base import Rule, SwitchableSettings, studies_word
-from gradecli.model.evidence import ContinuousRow, DichotomousRow, GenericRow
+from gradecli.model.evidence import DichotomousRow
 from gradecli.model.vocab import Benefit, Measure, Rating
 
 if TYPE_CHECKING:
@@ -110,20 +110,11 @@ def _shows(ctx: OutcomeContext, coef: int, pooled: int) -> str:
     return f"smaller studies show {'larger' if coef > 0 else 'smaller'} {what}"
 
 
-def _participants(row: DichotomousRow | ContinuousRow | GenericRow) -> int | None:
-    if isinstance(row, GenericRow):
-        if row.participants is not None:
-            return row.participants
-        if row.n_t is not None and row.n_c is not None:
-            return row.n_t + row.n_c
-        return None
-    return row.n_t + row.n_c
-
-
 def find_small_study_test(ctx: OutcomeContext, s: PubEggerSettings) -> SmallStudyFinding | None:
     """The outcome's small-study test: Peters' or Harbord's for odds ratios (``odds_ratio_test``),
     Egger's otherwise (the one computed with the pooled analysis). None with fewer than
     ``min_studies`` study estimates, a summary-level result, or when no test can be computed."""
+    from gradecli.grade.context import row_participants
     from gradecli.stats.small_study import from_egger, harbord_test, peters_test
 
     pooled = ctx.pooled
@@ -153,7 +144,7 @@ def find_small_study_test(ctx: OutcomeContext, s: PubEggerSettings) -> SmallStud
                 if test is None:
                     missing.append("Harbord's needs 2×2 counts")
             else:
-                sizes = [_participants(r) if r is not None else None for r in used]
+                sizes = [row_participants(r) if r is not None else None for r in used]
                 if all(n is not None and n > 0 for n in sizes):
                     random = pooled.model == "random"
                     test = peters_test(
