@@ -62,29 +62,46 @@ def egger_test(
 
     Returns None with fewer than ``min_k`` studies (at least ``EGGER_FLOOR_K``) or when all
     standard errors are equal (the slope is then not estimable)."""
+    return slope_regression(y, v, [math.sqrt(vi) for vi in v], tau2_method, hksj, min_k)
+
+
+def slope_regression(
+    y: Sequence[float],
+    v: Sequence[float],
+    x: Sequence[float],
+    tau2_method: str | None,
+    hksj: bool = False,
+    min_k: int = EGGER_MIN_K,
+) -> EggerResult | None:
+    """metafor ``regtest(model="rma")`` with moderator ``x`` (Egger: x = sei; Peters: x = 1/N):
+    y = intercept + slope·x, weights 1/(v + τ²), τ² re-estimated by ``tau2_method`` (None: fixed
+    effect, τ² = 0); the slope's test is z, or t on k − 2 df with the variance times RSS/(k − 2)
+    when ``hksj``. None when it cannot be estimated or gives a number that is not finite."""
     k = len(y)
-    if k < max(min_k, EGGER_FLOOR_K):
+    if k < max(min_k, EGGER_FLOOR_K) or len(v) != k or len(x) != k:
         return None
-    sei = [math.sqrt(vi) for vi in v]
     try:
-        model = SlopeModel(y, v, sei)
+        model = SlopeModel(y, v, x)
         if tau2_method is None:
             fit = model.fit(0.0)
             tau2, converged = 0.0, True
         else:
             est = estimate_tau2(model, tau2_method)
             fit, tau2, converged = est.fit, est.tau2, est.converged
-    except ZeroDivisionError:
+    except (ZeroDivisionError, ArithmeticError):
         return None
     var = fit.var
     if hksj:
         var *= fit.rss / (k - 2)
-    if not var > 0.0:
+    if not (var > 0.0 and math.isfinite(var)):
         return None
     se = math.sqrt(var)
     stat = fit.coef / se
     method = "fixed" if tau2_method is None else f"rma ({tau2_method})"
     if hksj:
-        p = t_two_sided_p(stat, k - 2)
-        return EggerResult(fit.coef, se, stat, p, "t", k - 2, tau2, converged, fit.intercept, k, method)
-    return EggerResult(fit.coef, se, stat, norm_two_sided_p(stat), "z", None, tau2, converged, fit.intercept, k, method)
+        p, test, df = t_two_sided_p(stat, k - 2), "t", k - 2
+    else:
+        p, test, df = norm_two_sided_p(stat), "z", None
+    if not all(math.isfinite(z) for z in (fit.coef, stat, p, fit.intercept, tau2)):
+        return None
+    return EggerResult(fit.coef, se, stat, p, test, df, tau2, converged, fit.intercept, k, method)

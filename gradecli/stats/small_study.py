@@ -32,13 +32,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from gradecli.stats.distributions import norm_two_sided_p, t_two_sided_p
 from gradecli.stats.effects import peto_terms
-from gradecli.stats.egger import EGGER_FLOOR_K, EGGER_MIN_K, EggerResult
-from gradecli.stats.regression import SlopeModel
-from gradecli.stats.tau2 import estimate_tau2
+from gradecli.stats.egger import EGGER_MIN_K, EggerResult, slope_regression
 
 __all__ = ["SmallStudyRegression", "from_egger", "harbord_test", "moderator_test", "peters_test"]
 
@@ -84,39 +81,10 @@ def moderator_test(
     name: str = "regression",
     predictor: str = "x",
 ) -> SmallStudyRegression | None:
-    """metafor ``regtest(model="rma")`` with moderator ``x``: y = b0 + b1·x, weights 1/(v + τ²),
-    τ² re-estimated by ``tau2_method`` ("DL", "REML", "PM"; None: fixed effect, τ² = 0); the
-    test of b1 is z, or t on k − 2 df with the variance times RSS/(k − 2) when ``hksj``."""
-    k = len(y)
-    if k < max(min_k, EGGER_FLOOR_K) or len(v) != k or len(x) != k:
-        return None
-    try:
-        model = SlopeModel(y, v, x)
-        if tau2_method is None:
-            fit = model.fit(0.0)
-            tau2, converged = 0.0, True
-        else:
-            est = estimate_tau2(model, tau2_method)
-            fit, tau2, converged = est.fit, est.tau2, est.converged
-    except (ZeroDivisionError, ArithmeticError):
-        return None
-    var = fit.var
-    if hksj:
-        var *= fit.rss / (k - 2)
-    if not (var > 0.0 and math.isfinite(var)):
-        return None
-    se = math.sqrt(var)
-    stat = fit.coef / se
-    method = "fixed" if tau2_method is None else f"rma ({tau2_method})"
-    if hksj:
-        p, test, df = t_two_sided_p(stat, k - 2), "t", k - 2
-    else:
-        p, test, df = norm_two_sided_p(stat), "z", None
-    if not all(math.isfinite(z) for z in (fit.coef, stat, p, fit.intercept, tau2)):
-        return None
-    return SmallStudyRegression(
-        name, predictor, fit.coef, se, stat, p, test, df, tau2, converged, fit.intercept, k, method
-    )
+    """metafor ``regtest(model="rma")`` with moderator ``x`` (:func:`gradecli.stats.egger.slope_regression`),
+    named for the test it is."""
+    e = slope_regression(y, v, x, tau2_method, hksj, min_k)
+    return None if e is None else replace(from_egger(e), name=name, predictor=predictor)
 
 
 def peters_test(
