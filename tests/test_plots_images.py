@@ -240,9 +240,22 @@ def test_rob2_robins_i_overrides_and_mixed_tools(tmp_path: Path) -> None:
     trials = _forest(ev, 0)
     assert trials.rob_tool == "rob2" and trials.rob_columns == ("D1", "D2", "D4", "Overall")
     assert trials.rows[0].rob == ("low", "low", None, "high")  # the per-outcome override wins overall
-    mixed = _forest(ev, 1)
-    assert mixed.rob_tool == "mixed" and mixed.rob_columns == ("Overall",)  # one column when tools differ
-    assert [r.rob for r in mixed.rows] == [("low",), ("critical",), ("moderate",)]
+    # the outcome "all" mixes a randomised trial with non-randomised studies: two bodies of evidence
+    # (GRADE 24), each with its own plot and its own tool's columns
+    a = assess(ev)
+    assert [o.id for o in a.outcomes] == ["rct-only", "all-rct", "all-nrsi"]
+    nrsi = _forest(ev, 2)
+    assert nrsi.rob_tool == "robins-i" and [r.rob[-1] for r in nrsi.rows] == ["critical", "moderate"]
+    # tools that differ within one body (RoB 2 and RoB 1 trials) give one column, the overall judgment
+    older = MIXED.replace(
+        "  - {id: T3, design: rct, risk_of_bias: {tool: rob2, overall: high, domains: {measurement: high}, reason: ok}}",
+        "  - {id: T3, design: rct, risk_of_bias: {tool: rob1, overall: high, reason: ok}}",
+    )
+    path.write_text(older)
+    mixed = _forest(load_evidence(str(path)), 0)
+    assert mixed.rob_tool == "mixed" and mixed.rob_columns == ("Overall",)
+    assert [r.rob for r in mixed.rows] == [("high",), ("some_concerns",), ("high",)]
+    path.write_text(MIXED)
     blocks = _rob(ev)
     assert [(b.tool, b.domain_short) for b in blocks] == [("rob2", ["D1", "D2", "D4"]), ("robins-i", ["D1", "D2"])]
     assert summary_shares(blocks[1])[1] == pytest.approx({"no_information": 0.5, "low": 0.5})
