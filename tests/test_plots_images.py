@@ -248,8 +248,8 @@ def test_rob2_robins_i_overrides_and_mixed_tools(tmp_path: Path) -> None:
     assert nrsi.rob_tool == "robins-i" and [r.rob[-1] for r in nrsi.rows] == ["critical", "moderate"]
     # tools that differ within one body (RoB 2 and RoB 1 trials) give one column, the overall judgment
     older = MIXED.replace(
-        "  - {id: T3, design: rct, risk_of_bias: {tool: rob2, overall: high, domains: {measurement: high}, reason: ok}}",
-        "  - {id: T3, design: rct, risk_of_bias: {tool: rob1, overall: high, reason: ok}}",
+        "{tool: rob2, overall: high, domains: {measurement: high}, reason: ok}",
+        "{tool: rob1, overall: high, reason: ok}",
     )
     path.write_text(older)
     mixed = _forest(load_evidence(str(path)), 0)
