@@ -138,6 +138,21 @@ def test_gc201_recorded_above_a_provisional_ceiling(tmp_path: Path) -> None:
     assert "at most moderate" in line and "risk of bias not assessed" in line
 
 
+def test_gc107_a_proposal_awaiting_the_reviewer(tmp_path: Path) -> None:
+    # no MID and a CI from RR 0.5 to 2.0: two levels for imprecision, proposed for the reviewer to confirm
+    wide = SUMMARY_RR.replace("estimate: 0.9, ci: [0.85, 0.95]", "estimate: 1.0, ci: [0.5, 2.0]")
+    write(tmp_path, "f.yaml", HEAD + outcome("o1", wide))
+    result = check(tmp_path, "f.yaml")
+    line = next(x for x in result.stdout.splitlines() if "GC107" in x)
+    assert "warning" in line and "awaiting the reviewer's confirmation: imprecision" in line
+    assert check(tmp_path, "f.yaml", "--strict").returncode == 1
+    judged = (
+        INDIRECT + "      imprecision: {rating: very_serious, reason: Confirmed - the CI spans halving and doubling.}\n"
+    )
+    write(tmp_path, "f.yaml", HEAD + outcome("o1", wide, judgements=judged))
+    assert "GC107" not in check(tmp_path, "f.yaml").stdout
+
+
 def test_gc103_notes_only_with_flag(tmp_path: Path) -> None:
     write(tmp_path, "f.yaml", HEAD + outcome("o1", SUMMARY_RR))
     assert "GC103" not in check(tmp_path, "f.yaml").stdout

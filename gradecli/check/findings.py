@@ -10,6 +10,7 @@
 | GC104 | warning | risk of bias not assessed: the rating is provisional (not yet rated) |
 | GC105 | warning | imprecision not assessed: the rating is provisional (not yet rated) |
 | GC106 | warning | a summary-level result states no study design: its starting level is assumed |
+| GC107 | warning | a proposal awaits the reviewer's confirmation (levels beyond one, or a rating up) |
 | GC201 | error | the certainty the authors recorded differs from the one the file supports |
 | GC202 | error | a level rated down or up without a footnote |
 | GC301 | error | a summary's point estimate lies outside its own CI |
@@ -39,6 +40,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GC104": ("warning", "risk of bias not assessed: provisional rating"),
     "GC105": ("warning", "imprecision not assessed: provisional rating"),
     "GC106": ("warning", "summary states no design"),
+    "GC107": ("warning", "proposal awaits the reviewer's confirmation"),
     "GC201": ("error", "recorded certainty differs from the computed one"),
     "GC202": ("error", "change of level without a footnote"),
     "GC301": ("error", "point estimate outside its CI"),

@@ -86,6 +86,17 @@ def assessment_findings(
                 )
         if o.form == "summary" and o.start_reason and "give summary.design" in o.start_reason:
             out.append(make(path, *at("summary"), "GC106", f"{o.id}: {o.start_reason}", o.id, severities))
+        pending = [
+            DOMAIN_NAMES[d.domain] for d in o.domains if d.proposal.needs_confirmation and d.status == "proposed"
+        ]
+        pending += [
+            f"{DOMAIN_NAMES[u.domain]} (+{u.proposed_levels})"
+            for u in o.upgrades
+            if u.needs_confirmation and not u.levels
+        ]
+        if pending:
+            message = f"{o.id}: awaiting the reviewer's confirmation: {', '.join(pending)} (record it under judgements)"
+            out.append(make(path, line, col, "GC107", message, o.id, severities))
         for u in o.upgrades:
             if u.levels and not u.footnote:
                 out.append(
