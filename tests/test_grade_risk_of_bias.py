@@ -365,18 +365,49 @@ def test_rob1_vocabulary(rob1, expected):
 OTHER_DOMAINS = ("inconsistency", "indirectness", "imprecision", "publication_bias")
 
 
-def cohorts(judgments: dict[str, str], ys: dict[str, float] | None = None, rules="default", weights=None):
+def cohorts(
+    judgments: dict[str, str], ys: dict[str, float] | None = None, rules="default", weights=None, critical="exclude"
+):
     ids = list(judgments)
     w = weights or dict.fromkeys(ids, 25)
     rows = generic_rows([(ys or {}).get(s, 0.0) for s in ids], [1 / math.sqrt(w[s]) for s in ids], ids=ids)
     others = {d: {"rating": "not_serious", "reason": "set for the test"} for d in OTHER_DOMAINS}
-    out = outcome(type="generic", measure="GENERIC", data=rows, analysis=FIXED, thresholds=MID, judgements=others)
+    analysis = {**FIXED, "critical_risk_of_bias": critical}
+    out = outcome(type="generic", measure="GENERIC", data=rows, analysis=analysis, thresholds=MID, judgements=others)
     studies = [rct(s, judgments[s], tool="robins-i", design="nrsi") for s in ids]
     return assess_one(out, studies, rules)
 
 
-def test_critical_studies_leave_the_judgment_and_are_named():
-    oa = cohorts({"A": "low", "B": "low", "C": "low", "D": "critical"})
+def test_critical_studies_leave_the_primary_analysis_by_default():
+    # D (critical, estimate 2) is not pooled: the three low-risk cohorts give 0 (fixed effect, equal weights)
+    oa = cohorts({"A": "low", "B": "low", "C": "low", "D": "critical"}, ys={"D": 2.0})
+    assert oa.effect.estimate == pytest.approx(0.0, abs=1e-12) and oa.effect.k == 3
+    # D stays in the rows, with its own estimate, shown as left out of the pooled analysis
+    assert [(r.label, r.included) for r in oa.rows] == [("A", True), ("B", True), ("C", True), ("D", False)]
+    assert oa.rows[3].estimate == pytest.approx(2.0) and "critical risk of bias" in oa.rows[3].dropped_reason
+    assert any("1 study at critical risk of bias (ROBINS-I: D) left out of the primary analysis" in w
+               for w in oa.effect.warnings)  # fmt: skip
+    # the analysis with D is kept as a sensitivity analysis: (0 + 0 + 0 + 2) / 4 = 0.5
+    assert oa.with_critical is not None and oa.with_critical.studies == ["A", "B", "C", "D"]
+    assert oa.with_critical.estimate == pytest.approx(0.5, abs=1e-12)
+    d = dom(oa, "risk_of_bias")
+    assert d.rating.value == "not_serious"
+    crit = next(f for f in d.proposal.facts if "critical risk of bias" in f)
+    assert "(ROBINS-I: D) left out of the primary analysis and of this judgment" in crit
+
+
+def test_critical_studies_included_in_the_analysis_still_leave_the_judgment():
+    oa = cohorts({"A": "low", "B": "low", "C": "low", "D": "critical"}, critical="include")
+    assert oa.with_critical is None and oa.effect.k == 4
+    d = dom(oa, "risk_of_bias")
+    # without D the three low-risk cohorts hold all of the judgment's weight → not serious
+    assert d.rating.value == "not_serious"
+    assert d.proposal.facts[0].startswith("100% of the fixed-effect weight from studies at low risk")
+    crit = next(f for f in d.proposal.facts if "critical risk of bias" in f)
+    assert "1 study at critical risk of bias (ROBINS-I: D; 25% of the whole fixed-effect weight)" in crit
+    assert "sensitivity analysis only" in crit and "the pooled estimate still includes them" in crit
+    assert "without the critical studies: 0 (" in " ".join(d.proposal.facts)
+    assert any(f.endswith("in the same zone of the thresholds as the pooled estimate") for f in d.proposal.facts)
     d = dom(oa, "risk_of_bias")
     # without D the three low-risk cohorts hold all of the judgment's weight → not serious
     assert d.rating.value == "not_serious"
@@ -390,20 +421,31 @@ def test_critical_studies_leave_the_judgment_and_are_named():
 
 def test_a_critical_study_that_moves_the_estimate_leaves_the_domain_to_the_reviewer():
     # D (critical, estimate 2) pulls all studies to 0.5 (from 0.2 on); without it 0 (inside the MID)
-    oa = cohorts({"A": "low", "B": "low", "C": "low", "D": "critical"}, ys={"D": 2.0})
+    oa = cohorts({"A": "low", "B": "low", "C": "low", "D": "critical"}, ys={"D": 2.0}, critical="include")
     d = dom(oa, "risk_of_bias")
     assert d.rating is None and d.status == "not_assessed"
-    assert "leave their rows out of this outcome" in d.proposal.explanation
+    assert "leave them out of the primary analysis" in d.proposal.explanation
 
 
 def test_every_study_critical_is_not_assessed():
-    d = dom(cohorts({"A": "critical", "B": "critical"}), "risk_of_bias")
+    oa = cohorts({"A": "critical", "B": "critical"})
+    d = dom(oa, "risk_of_bias")
     assert d.rating is None and "every study is at critical risk of bias" in d.proposal.explanation
+    assert "analysis.critical_risk_of_bias: include" in d.proposal.explanation
+    # the outcome is not "reported by no study": it is not estimable, and the studies are named
+    assert oa.form == "studies" and oa.certainty is None
+    assert oa.not_estimable.startswith("every study is at critical risk of bias (ROBINS-I)")
+    assert oa.with_critical is not None and oa.with_critical.estimate == pytest.approx(0.0, abs=1e-12)
+    # kept in the analysis, the rule still leaves them out of its judgment
+    d = dom(cohorts({"A": "critical", "B": "critical"}, critical="include"), "risk_of_bias")
+    assert d.rating is None and "(critical_studies: keep)" in d.proposal.explanation
 
 
 def test_critical_studies_kept_dominating_are_three_levels():
     oa = cohorts(
-        {"A": "critical", "B": "critical", "C": "serious"}, rules=with_rules(ROB_WEIGHT={"critical_studies": "keep"})
+        {"A": "critical", "B": "critical", "C": "serious"},
+        rules=with_rules(ROB_WEIGHT={"critical_studies": "keep"}),
+        critical="include",
     )
     d = dom(oa, "risk_of_bias")
     # 67% critical (≥ 55%) → three levels, to be confirmed; High − 3 = very low

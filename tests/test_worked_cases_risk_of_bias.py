@@ -174,7 +174,9 @@ def test_w11_robins_i_high_start_serious_dominated_is_two_levels_to_low():
     assert o.start.value == "high"
     d = rob(o)
     assert d.rating.value == "very_serious" and d.levels == 2 and d.proposal.needs_confirmation
-    assert any("1 study at critical risk of bias (ROBINS-I: S5; 20% of the whole" in f for f in d.proposal.facts)
+    assert any("1 study at critical risk of bias (ROBINS-I: S5) left out of the primary analysis" in f
+               for f in d.proposal.facts)  # fmt: skip
+    assert o.effect.k == 4 and o.with_critical is not None and o.with_critical.studies[-1] == "S5"
     assert any(f.startswith("0% of the fixed-effect weight from studies at low risk of bias, 25% moderate, 75% serious")
                for f in d.proposal.facts)  # fmt: skip
     assert any("the dominating level is 2 levels" in f for f in d.proposal.facts)

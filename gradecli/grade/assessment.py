@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gradecli.model.vocab import Certainty, Rating
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 LEVELS: tuple[Certainty, ...] = (Certainty.very_low, Certainty.low, Certainty.moderate, Certainty.high)
 RATING_LEVELS: dict[Rating, int] = {
@@ -320,6 +320,53 @@ class Sensitivity(_Out):
     note: str
 
 
+class SubgroupEstimate(_Out):
+    """1.3: one subgroup of an a priori hypothesis, pooled on its own."""
+
+    name: str
+    studies: list[str]
+    k: int = Field(description="Studies in the subgroup.")
+    participants: int | None = None
+    estimate: float | None = Field(None, description="Natural scale (ratios as ratios).")
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    i2: float | None = None
+    not_estimable: str | None = None
+
+
+class SubgroupAnalysis(_Out):
+    """1.3: an a priori subgroup hypothesis (effect modification): each subgroup pooled, the test for
+    subgroup differences, the reviewer's ICEMAN answers and credibility, and whether it gave
+    separate rows."""
+
+    id: str
+    modifier: str
+    hypothesis: str | None = None
+    a_priori: bool = True
+    groups: list[SubgroupEstimate]
+    q: float | None = Field(None, description="Test for subgroup differences: Cochran's Q across the subgroups.")
+    df: int | None = None
+    p: float | None = None
+    i2: float | None = Field(None, description="I² of the subgroup differences (percent).")
+    comparison: Literal["within_trials", "between_trials", "mixed"]
+    unassigned: list[str] = Field(default_factory=list, description="Rows in no subgroup (not in the test).")
+    iceman: dict[str, str] = Field(default_factory=dict, description="The reviewer's answers, by ICEMAN item.")
+    credibility: str | None = Field(None, description="The reviewer's overall ICEMAN credibility.")
+    credibility_reason: str | None = None
+    separate_rows: bool = Field(False, description="The subgroups are the outcome's rows (credible: moderate/high).")
+    facts: list[str] = Field(default_factory=list, description="What gradecli measured, beside ICEMAN's items.")
+
+
+class SubgroupRow(_Out):
+    """1.3: the subgroup an outcome row stands for (the outcome split by a credible subgroup effect)."""
+
+    hypothesis: str
+    modifier: str
+    group: str
+    p: float | None = None
+    credibility: str
+
+
 class StratumAssessment(_Out):
     """1.2: one baseline-risk stratum (Core GRADE 6; GRADE 35): its own absolute effect, target,
     imprecision, certainty and statement. Listed when an outcome gives more than one assumed risk."""
@@ -368,6 +415,11 @@ class OutcomeAssessment(_Out):
     recorded_certainty: Certainty | None = None
     footnotes: list[str] = Field(default_factory=list)
     sensitivity: Sensitivity | None = None
+    with_critical: Sensitivity | None = Field(
+        None,
+        description="1.3: the analysis with the studies at critical risk of bias (ROBINS-I) that the primary "
+        "analysis leaves out.",
+    )
     analysis: str | None = Field(None, description="How the rows are pooled, e.g. 'random effects, REML'.")
     rows: list[AnalysedRow] = Field(default_factory=list, description="The per-study rows as analysed.")
     pooled: PooledAnalysis | None = None
@@ -393,7 +445,13 @@ class OutcomeAssessment(_Out):
         description="1.2: an outcome whose studies mix randomised and non-randomised designs is assessed as two "
         "bodies of evidence (GRADE 24), each its own row: which one this is.",
     )
-    source_id: str | None = Field(None, description="1.2: with `body`, the outcome's id in the evidence file.")
+    source_id: str | None = Field(
+        None, description="1.2: with `body` (1.3: or `subgroup`), the outcome's id in the evidence file."
+    )
+    subgroup_analyses: list[SubgroupAnalysis] = Field(
+        default_factory=list, description="1.3: the outcome's a priori subgroup hypotheses, analysed."
+    )
+    subgroup: SubgroupRow | None = Field(None, description="1.3: this row is one subgroup of a credible effect.")
     certainty_ceiling: Certainty | None = None
 
 

@@ -73,6 +73,9 @@ class OutcomeContext:
     i2: float | None = None
     q_p: float | None = None
     analysis_notes: list[str] = field(default_factory=list)  # e.g. how a multi-arm trial's rows were combined
+    excluded_critical: list[str] = field(default_factory=list)  # studies at critical risk left out of the pooling
+    left_out_rows: list[Row] = field(default_factory=list)  # their rows (shown, not pooled)
+    study_order: dict[str, int] = field(default_factory=dict)  # study -> position in the file's rows, when rows left
 
     @property
     def is_ratio(self) -> bool:
@@ -138,6 +141,7 @@ def effective_analysis(evidence: Evidence, outcome: Outcome, measure: Measure) -
     merged.setdefault("hksj", False)
     merged.setdefault("prediction_interval", "metafor")
     merged.setdefault("multi_arm", "combine")
+    merged.setdefault("critical_risk_of_bias", "exclude")
     return Analysis.model_validate(merged)
 
 
@@ -161,15 +165,41 @@ def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, e
     measure = outcome.effective_measure
     analysis = effective_analysis(evidence, outcome, measure)
     notes: list[str] = []
+    critical: list[str] = []
+    left_out: list[Row] = []
+    order: dict[str, int] = {}
+    if outcome.form == "studies" and analysis.critical_risk_of_bias == "exclude":
+        critical = critical_studies(evidence, outcome)
+        gone = set(critical)
+        kept = [r for r in outcome.data or [] if r.study not in gone]
+        if critical and kept:
+            left_out = [r for r in outcome.data or [] if r.study in gone]
+            order = {sid: i for i, sid in enumerate(dict.fromkeys(r.study for r in outcome.data or []))}
+            outcome = outcome.model_copy(update={"data": kept})
+        if critical:
+            notes.append(critical_note(critical))
     if outcome.form == "studies":
         # a multi-arm trial's rows that share one control: combined (or the control split), so that no
         # participant is counted twice and the trial is one unit of analysis
-        outcome, notes = multiarm.apply(outcome, analysis.multi_arm or "combine")
+        outcome, arm_notes = multiarm.apply(outcome, analysis.multi_arm or "combine")
+        notes += arm_notes
     ctx = OutcomeContext(evidence, outcome, measure, analysis)
     ctx.analysis_notes = notes
+    ctx.excluded_critical = critical
+    ctx.left_out_rows = left_out
+    ctx.study_order = order
     ctx.egger_min_k = egger_min_k
     if outcome.form == "summary":
         _from_summary(ctx)
+    elif critical and len(critical) == len({r.study for r in outcome.data or []}):
+        # the outcome keeps its rows (it is not "reported by no study"), but none is pooled
+        ctx.study_ids = [r.study for r in outcome.data or []]
+        ctx.row_labels = [row_label(r) for r in outcome.data or []]
+        ctx.k = 0
+        ctx.not_estimable = (
+            "every study is at critical risk of bias (ROBINS-I): none is left for the primary analysis "
+            "(analysis.critical_risk_of_bias: include keeps them)"
+        )
     elif outcome.form == "studies":
         _from_rows(ctx, egger)
     if len(outcome.assumed_risk) == 1 or (outcome.assumed_risk and ctx.control_risk is None):
@@ -180,6 +210,29 @@ def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, e
         label = outcome.assumed_risk[0].source or "assumed risk given in the file"
         ctx.control_risk_source = label
     return ctx
+
+
+def critical_studies(evidence: Evidence, outcome: Outcome) -> list[str]:
+    """The outcome's studies judged at critical risk of bias (the outcome's override for the study,
+    else the study's own assessment), in row order."""
+    override: dict[str, str] = {}
+    for ov in outcome.risk_of_bias_overrides:
+        override.setdefault(ov.study, ov.overall)
+    out = []
+    for sid in dict.fromkeys(r.study for r in outcome.data or []):
+        study = evidence.study(sid)
+        own = study.risk_of_bias.overall.value if study is not None and study.risk_of_bias is not None else None
+        if override.get(sid, own) == "critical":
+            out.append(sid)
+    return out
+
+
+def critical_note(ids: list[str]) -> str:
+    n = len(ids)
+    return (
+        f"{n} stud{'y' if n == 1 else 'ies'} at critical risk of bias (ROBINS-I: {', '.join(ids)}) left out of the "
+        f"primary analysis (analysis.critical_risk_of_bias: include keeps {'it' if n == 1 else 'them'})"
+    )
 
 
 def _from_summary(ctx: OutcomeContext) -> None:
@@ -232,7 +285,7 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
         reason = str(exc)
         ctx.not_estimable = reason[len("not estimable: ") :] if reason.startswith("not estimable: ") else reason
         ctx.row_yisei = _rows_yi_sei(rows, ctx.row_labels, ctx.measure)  # each row on its own, for display
-        ctx.row_effects = [_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
+        ctx.row_effects = [row_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
         ctx.row_dropped = [None if y is not None else "no estimate" for y in ctx.row_yisei]
         return
     # the per-study estimates are the ones the pooling used (its measure and continuity correction)
@@ -272,7 +325,7 @@ def _rows_from_effects(ctx: OutcomeContext, eff: StudyEffects | None) -> None:
         found = {label: (y, math.sqrt(v)) for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True)}
         why = {d.study: d.reason for d in eff.dropped}
     ctx.row_yisei = [found.get(label) for label in ctx.row_labels]
-    ctx.row_effects = [_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
+    ctx.row_effects = [row_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
     ctx.row_dropped = [
         None if ysei is not None else why.get(label, "no estimate")
         for label, ysei in zip(ctx.row_labels, ctx.row_yisei, strict=True)
@@ -420,7 +473,7 @@ def _in_range(y: float, se: float) -> bool:
     return abs(y) <= 1e100 and 1e-50 <= se <= 1e50
 
 
-def _view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
+def row_view(ysei: tuple[float, float] | None, measure: Measure) -> EffectView:
     if ysei is None:
         return EffectView(measure, None, None, None)
     y, se = ysei

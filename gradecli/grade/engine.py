@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from gradecli import __version__
-from gradecli.grade import record
+from gradecli.grade import record, subgroups
 from gradecli.grade.absolute import absolute_effects, continuous_effect
 from gradecli.grade.assessment import (
     DOMAIN_NAMES,
@@ -31,6 +31,7 @@ from gradecli.grade.assessment import (
     Question,
     Sensitivity,
     StratumAssessment,
+    SubgroupAnalysis,
     UpgradeAssessment,
     clamp_level,
 )
@@ -75,15 +76,42 @@ def assess_bodies(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> list[
     rows = outcome.data or []
     design_of = {r.study: s.design for r in rows if (s := evidence.study(r.study)) is not None}
     if len(set(design_of.values())) < 2:
-        return [assess_outcome(evidence, outcome, rules)]
+        return assess_subgroups(evidence, outcome, rules)
     out = []
     for design, (code, words) in BODIES.items():
         part = [r for r in rows if design_of.get(r.study) is design]
         body = outcome.model_copy(
             update={"id": f"{outcome.id}-{code}", "name": f"{outcome.name} ({words})", "data": part}
         )
-        a = assess_outcome(evidence, body, rules)
-        out.append(a.model_copy(update={"body": code, "source_id": outcome.id}))
+        out += [
+            a.model_copy(update={"body": code, "source_id": outcome.id})
+            for a in assess_subgroups(evidence, body, rules)
+        ]
+    return out
+
+
+def assess_subgroups(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> list[OutcomeAssessment]:
+    """The outcome with its a priori subgroup hypotheses analysed; one row per subgroup when the
+    reviewer rates one of them credible (ICEMAN moderate or high; Core GRADE 3), else one row."""
+    analyses = subgroups.analyse(evidence, outcome)
+    parts = subgroups.split(outcome, analyses)
+    if not parts:
+        return [assess_outcome(evidence, outcome, rules, analyses)]
+    found = next(a for a in analyses if a.separate_rows)
+    out = []
+    for part, row in parts:
+        a = assess_outcome(evidence, part, rules)
+        note = subgroups.footnote(row, found)
+        out.append(
+            a.model_copy(
+                update={
+                    "subgroup": row,
+                    "source_id": outcome.id,
+                    "subgroup_analyses": analyses,
+                    "footnotes": [*a.footnotes, note] if a.computed_certainty is not None else a.footnotes,
+                }
+            )
+        )
     return out
 
 
@@ -178,8 +206,16 @@ def _footnote(domain: str, levels: int, why: str | None, rule: str | None, judge
     return f"{text}: {why}." if why else f"{text}."
 
 
-def _domain(ctx: OutcomeContext, name: str, rules: RuleSet, scale: Scale | None) -> DomainAssessment:
+def _domain(
+    ctx: OutcomeContext,
+    name: str,
+    rules: RuleSet,
+    scale: Scale | None,
+    analyses: list[SubgroupAnalysis] | None = None,
+) -> DomainAssessment:
     proposal: Proposal = MODULES[name].propose(ctx, rules, scale)
+    if name == "inconsistency" and analyses:
+        proposal = subgroups.on_inconsistency(proposal, analyses)
     return _judged(name, proposal, getattr(ctx.outcome.judgements, name))
 
 
@@ -305,6 +341,35 @@ def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None
     return low_risk_analysis(ctx, scale)
 
 
+def _with_critical(ctx: OutcomeContext, scale: Scale | None, full: Outcome) -> Sensitivity | None:
+    """The analysis the primary one is not: with the studies at critical risk of bias (ROBINS-I)."""
+    from gradecli.grade.rules.rob_weight import estimate_text, zone_changes
+    from gradecli.model.evidence import Analysis
+
+    if not ctx.excluded_critical:
+        return None
+    analysis = (full.analysis or Analysis()).model_copy(update={"critical_risk_of_bias": "include"})
+    wide = build_context(ctx.evidence, full.model_copy(update={"analysis": analysis}), egger=False)
+    ids = list(dict.fromkeys(r.study for r in full.data or []))
+    e = wide.effect
+    n = len(ctx.excluded_critical)
+    who = f"with the {n} stud{'y' if n == 1 else 'ies'} at critical risk of bias"
+    if e is None or e.estimate is None or e.lo is None or e.hi is None:
+        return Sensitivity(
+            studies=ids,
+            estimate=None,
+            ci_lb=None,
+            ci_ub=None,
+            conclusion_changes=None,
+            note=f"{who}: no estimate ({wide.not_estimable})",
+        )
+    changes = zone_changes(scale, ctx.effect, e)
+    note = f"{who}: {estimate_text(ctx.measure, e.estimate, e.lo, e.hi)}"
+    if changes is not None:
+        note += "; the estimate falls in " + ("a different" if changes else "the same") + " zone of the thresholds"
+    return Sensitivity(studies=ids, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
+
+
 PROVISIONAL_DOMAINS = ("risk_of_bias", "imprecision", "indirectness")
 """While one of these is not assessed the rating is provisional (GRADE: certainty is judged over
 all domains; inconsistency and publication bias say "not applicable" or are footnoted instead)."""
@@ -385,7 +450,11 @@ def _strata(
     return out
 
 
-def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> OutcomeAssessment:
+def assess_outcome(
+    evidence: Evidence, outcome: Outcome, rules: RuleSet, analyses: list[SubgroupAnalysis] | None = None
+) -> OutcomeAssessment:
+    """One row: its pooling, domains, certainty and statement. ``analyses``: its subgroup
+    hypotheses, analysed, when they did not split it."""
     base = {
         "id": outcome.id,
         "name": outcome.name,
@@ -404,7 +473,7 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
     )
     scale = judging_scale(ctx, rules)
     start, start_reason = start_level(ctx, rules)
-    domains = [_domain(ctx, name, rules, scale) for name in DOMAINS]
+    domains = [_domain(ctx, name, rules, scale, analyses) for name in DOMAINS]
     strata = _strata(ctx, rules, start, domains)
     if strata:
         # the outcome's own rating is its least certain stratum's (the first of equals)
@@ -441,6 +510,7 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         not_assessed=not_assessed,
         footnotes=footnotes,
         sensitivity=_sensitivity(ctx, scale),
+        with_critical=_with_critical(ctx, scale, outcome),
         absolute=absolute_effects(ctx),
         continuous=continuous_effect(ctx, scale),
         statement=words,
@@ -457,4 +527,5 @@ def assess_outcome(evidence: Evidence, outcome: Outcome, rules: RuleSet) -> Outc
         provisional=rating.provisional,
         missing_domains=rating.missing,
         certainty_ceiling=rating.computed if rating.provisional else None,
+        subgroup_analyses=analyses or [],
     )

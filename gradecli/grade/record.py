@@ -20,7 +20,7 @@ from gradecli.grade.assessment import (
 )
 from gradecli.grade.context import OutcomeContext, row_participants
 from gradecli.grade.scale import Scale, choose_target, effect_on_scale, methods_line, size
-from gradecli.model.evidence import ContinuousRow, DichotomousRow, Evidence
+from gradecli.model.evidence import ContinuousRow, DichotomousRow, Evidence, GenericRow
 from gradecli.model.vocab import RATIO_MEASURES, Measure
 
 
@@ -100,7 +100,43 @@ def rows(ctx: OutcomeContext) -> list[AnalysedRow]:
                 }
             )
         )
+    if ctx.left_out_rows:
+        out += [_left_out(ctx, row) for row in ctx.left_out_rows]
+        out.sort(key=lambda r: ctx.study_order.get(r.study, len(ctx.study_order)))  # stable: file order
     return out
+
+
+def _left_out(ctx: OutcomeContext, row: DichotomousRow | ContinuousRow | GenericRow) -> AnalysedRow:
+    """A row of a study at critical risk of bias: shown with its own estimate, not pooled."""
+    from gradecli.grade.context import row_label, row_view, row_yi_sei
+
+    try:
+        ysei = row_yi_sei(row, ctx.measure)
+    except ValueError:
+        ysei = None
+    view = row_view(ysei, ctx.measure)
+    judgment, tool = ctx.study_judgment(row.study)
+    counts = {
+        k: getattr(row, k, None) for k in ("events_t", "n_t", "events_c", "n_c", "mean_t", "sd_t", "mean_c", "sd_c")
+    }
+    return AnalysedRow.model_validate(
+        {
+            "label": row_label(row),
+            "study": row.study,
+            "row_label": row.label,
+            "estimate": view.estimate,
+            "ci_lb": view.lo,
+            "ci_ub": view.hi,
+            "yi": ysei[0] if ysei else None,
+            "sei": ysei[1] if ysei else None,
+            "participants": row_participants(row),
+            **{k: v for k, v in counts.items() if v is not None},
+            "risk_of_bias": judgment,
+            "risk_of_bias_tool": tool,
+            "included": False,
+            "dropped_reason": "critical risk of bias (ROBINS-I): left out of the primary analysis",
+        }
+    )
 
 
 def pooled(ctx: OutcomeContext) -> PooledAnalysis | None:

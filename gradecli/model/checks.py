@@ -141,6 +141,43 @@ def _check_outcome(outcome: Outcome, base: Loc, studies: dict[str, Study], hints
         yield from _check_summary(outcome.summary, (*base, "summary"), measure)
     yield from _check_rob_overrides(outcome, base, studies, hints)
     yield from _check_judgements(outcome, base)
+    yield from _check_subgroups(outcome, base)
+
+
+def _check_subgroups(outcome: Outcome, base: Loc) -> Found:
+    """Each a priori subgroup hypothesis names rows of this outcome, each row in one group at most."""
+    if not outcome.subgroups:
+        return
+    if not outcome.data:
+        yield (*base, "subgroups"), "subgroups need per-study rows (`data`) to analyse"
+        return
+    labels = [f"{r.study} ({r.label})" if r.label else r.study for r in outcome.data]
+    by_study: dict[str, list[int]] = {}
+    for i, r in enumerate(outcome.data):
+        by_study.setdefault(r.study, []).append(i)
+    by_label = {label: i for i, label in enumerate(labels)}
+    seen_ids: set[str] = set()
+    for h, hyp in enumerate(outcome.subgroups):
+        loc: Loc = (*base, "subgroups", h)
+        if hyp.id in seen_ids:
+            yield (*loc, "id"), f"duplicate subgroup hypothesis id {hyp.id!r}"
+        seen_ids.add(hyp.id)
+        owner: dict[int, str] = {}
+        names: set[str] = set()
+        for g, group in enumerate(hyp.groups):
+            if group.name in names:
+                yield (*loc, "groups", g, "name"), f"duplicate subgroup name {group.name!r}"
+            names.add(group.name)
+            for m, member in enumerate(group.studies):
+                rows = [by_label[member]] if member in by_label else by_study.get(member, [])
+                where = (*loc, "groups", g, "studies", m)
+                if not rows:
+                    hint = did_you_mean(member, list(dict.fromkeys([*by_study, *labels])))
+                    yield where, f"{member!r} is not a row of this outcome{hint}"
+                for i in rows:
+                    if i in owner and owner[i] != group.name:
+                        yield where, f"{labels[i]!r} is already in subgroup {owner[i]!r}: a row belongs to one subgroup"
+                    owner[i] = group.name
 
 
 def _check_thresholds(outcome: Outcome, base: Loc) -> Found:

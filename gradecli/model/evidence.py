@@ -135,6 +135,14 @@ class Analysis(Strict):
             "split the control between the comparisons (Cochrane Handbook ch. 23, §23.3.4)."
         ),
     )
+    critical_risk_of_bias: Literal["exclude", "include"] | None = Field(
+        None,
+        description=(
+            "Studies at critical risk of bias (ROBINS-I: 'too problematic to provide any useful evidence') leave "
+            "the primary analysis (exclude, the default; the analysis with them is kept as a sensitivity analysis) "
+            "or stay in it (include)."
+        ),
+    )
 
 
 class Defaults(Strict):
@@ -448,6 +456,82 @@ class Judgements(Strict):
 
 
 # ---------------------------------------------------------------------------------------------
+# A priori subgroup hypotheses (effect modification) and their credibility (ICEMAN)
+
+IcemanAnswer = Literal["definitely_yes", "probably_yes", "probably_no", "definitely_no", "not_applicable"]
+Credibility = Literal["very_low", "low", "moderate", "high"]
+
+
+class Iceman(Strict):
+    """The reviewer's answers to ICEMAN's core questions for meta-analyses (Schandelmaier S et al.,
+    CMAJ 2020;192:E901–E906) and the overall credibility of the effect modification. gradecli shows
+    its own facts beside them (the test for subgroup differences, the number of trials, whether the
+    comparison is within or between trials, the model) but never answers for the reviewer."""
+
+    within_trial: IcemanAnswer | None = Field(
+        None, description="1. Is the effect modification based on a comparison within rather than between trials?"
+    )
+    similar_across_trials: IcemanAnswer | None = Field(
+        None, description="2. For within-trial comparisons, is the effect modification similar from trial to trial?"
+    )
+    many_trials: IcemanAnswer | None = Field(
+        None, description="3. For between-trial comparisons, is the number of trials large?"
+    )
+    direction_a_priori: IcemanAnswer | None = Field(
+        None, description="4. Was the direction of effect modification correctly hypothesised a priori?"
+    )
+    chance_unlikely: IcemanAnswer | None = Field(
+        None, description="5. Does a test for interaction suggest that chance is an unlikely explanation?"
+    )
+    few_modifiers: IcemanAnswer | None = Field(
+        None, description="6. Were only a small number of effect modifiers tested (or the number accounted for)?"
+    )
+    random_effects: IcemanAnswer | None = Field(None, description="7. Was a random-effects model used?")
+    no_arbitrary_cut_points: IcemanAnswer | None = Field(
+        None, description="8. For a continuous effect modifier, were arbitrary cut points avoided?"
+    )
+    credibility: Credibility | None = Field(
+        None,
+        description="The reviewer's overall credibility of the effect modification. Moderate or high: the "
+        "subgroups become separate Summary-of-Findings rows (Core GRADE 3).",
+    )
+    reason: NonEmpty | None = Field(None, description="Why: required with `credibility`.")
+
+    @model_validator(mode="after")
+    def _credibility_has_a_reason(self) -> Iceman:
+        if self.credibility is not None and self.reason is None:
+            raise ValueError("an ICEMAN credibility rating needs a `reason`")
+        return self
+
+
+class SubgroupGroup(Strict):
+    """One subgroup: its name and the rows in it (study ids, or 'study (label)' for one row of a study
+    that reports several subgroups)."""
+
+    name: NonEmpty
+    studies: Annotated[list[NonEmpty], Field(min_length=1, max_length=100_000)]
+    judgements: Judgements | None = Field(
+        None,
+        description="The reviewer's judgments for this subgroup's own row (used when the subgroups are "
+        "separate rows); each domain given here replaces the outcome's.",
+    )
+
+
+class SubgroupHypothesis(Strict):
+    """An a priori subgroup hypothesis: the effect modifier, the direction expected, the groups and
+    (when the reviewer has rated it) ICEMAN's credibility."""
+
+    id: NonEmpty
+    modifier: NonEmpty = Field(description="The potential effect modifier, e.g. 'dose' or 'baseline severity'.")
+    hypothesis: NonEmpty | None = Field(
+        None, description="The direction expected before the results were seen, e.g. 'larger effect at higher doses'."
+    )
+    a_priori: bool = Field(True, description="Stated in the protocol before the results were known.")
+    groups: Annotated[list[SubgroupGroup], Field(min_length=2, max_length=50)]
+    iceman: Iceman | None = None
+
+
+# ---------------------------------------------------------------------------------------------
 # Outcomes and the file
 
 
@@ -482,6 +566,12 @@ class Outcome(Strict):
     data: Annotated[list[DataRow], Field(max_length=100_000)] | None = None
     summary: SummaryResult | None = None
     risk_of_bias_overrides: list[RiskOfBiasOverride] = Field(default_factory=list, max_length=100_000)
+    subgroups: list[SubgroupHypothesis] = Field(
+        default_factory=list,
+        max_length=50,
+        description="A priori subgroup hypotheses: each is analysed (the subgroups pooled and the test for subgroup "
+        "differences); one the reviewer rates credible (ICEMAN: moderate or high) splits the outcome into rows.",
+    )
     judgements: Judgements = Field(default_factory=Judgements)
     recorded_certainty: Certainty | None = Field(
         None, description="The certainty the review authors reported; `gradecli check` compares it."

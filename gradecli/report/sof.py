@@ -13,6 +13,7 @@ from gradecli.grade.assessment import (
     Assessment,
     OutcomeAssessment,
     StratumAssessment,
+    SubgroupAnalysis,
     Target,
 )
 from gradecli.model.vocab import Certainty
@@ -187,8 +188,17 @@ def methods_line(o: OutcomeAssessment) -> str | None:
         caveats = [
             w
             for w in o.effect.warnings
-            if "did not converge" in w or "floating-point" in w or "share one control group" in w
+            if "did not converge" in w
+            or "floating-point" in w
+            or "share one control group" in w
+            or "critical risk of bias" in w
         ]
+        if o.with_critical is not None:  # beside the note that says they were left out
+            at = next((i for i, w in enumerate(caveats) if "critical risk of bias" in w), None)
+            if at is None:
+                caveats.append(o.with_critical.note)
+            else:
+                caveats[at] += f"; sensitivity analysis {o.with_critical.note}"
         parts.append(how + "".join(f" ({w})" for w in caveats))
     targets = [("", o.target)]
     for s in o.strata if len(o.strata) > 1 else []:
@@ -197,8 +207,32 @@ def methods_line(o: OutcomeAssessment) -> str | None:
     for prefix, t in targets:
         if t is not None:
             parts.append(prefix + target_line(t))
+    if o.subgroup is None:
+        parts += [subgroup_line(sa, o.measure) for sa in o.subgroup_analyses]
     parts = [part for part in parts if part]
     return f"{o.name}: " + ". ".join(parts) if parts else None
+
+
+def subgroup_line(sa: SubgroupAnalysis, measure: str | None) -> str:
+    """'Subgroups by dose (a priori: …): high 0.80 (0.63 to 0.97; 3 studies), …; test for subgroup
+    differences Chi² = 28.9, df = 1, p < 0.001; credibility not rated (ICEMAN): one row'."""
+    show = fmt_ratio if measure in RATIO else fmt
+    groups = []
+    for g in sa.groups:
+        n = f"{g.k} stud{'y' if g.k == 1 else 'ies'}"
+        if g.estimate is None or g.ci_lb is None or g.ci_ub is None:
+            groups.append(f"{g.name}: not estimable ({n})")
+        else:
+            groups.append(f"{g.name} {show(g.estimate)} ({show(g.ci_lb)} to {show(g.ci_ub)}; {n})")
+    why = f"a priori: {sa.hypothesis}" if sa.a_priori and sa.hypothesis else "a priori" if sa.a_priori else "post hoc"
+    if sa.q is not None and sa.p is not None:
+        p = "p < 0.001" if sa.p < 0.001 else f"p = {sa.p:.3f}" if sa.p < 0.01 else f"p = {sa.p:.2f}"
+        test = f"test for subgroup differences Chi² = {sa.q:.2f}, df = {sa.df}, {p}, I² = {sa.i2:.0f}%"
+    else:
+        test = "no test for subgroup differences"
+    cred = sa.credibility.replace("_", " ") if sa.credibility else "not rated"
+    rows = "one row per subgroup" if sa.separate_rows else "one row"
+    return f"Subgroups by {sa.modifier} ({why}): {', '.join(groups)}; {test}; credibility {cred} (ICEMAN): {rows}"
 
 
 def _relative(o: OutcomeAssessment) -> str:

@@ -167,6 +167,7 @@ class Body:
     judgments: dict[str, str | None]
     basis: str
     excluded: dict[str, float]  # critical studies left out, with their share of the whole weight
+    left_out: tuple[str, ...] = ()  # critical studies already left out of the pooled analysis
 
     def share(self, *cats: str) -> float:
         # shares are sums of floating-point weights: round so that 3 × 25% is exactly 75%, not 74.99999…%
@@ -191,7 +192,7 @@ def body(ctx: OutcomeContext, s: RobWeightSettings) -> Body:
     kept = {sid: w for sid, w in weight.items() if cats[sid] != "critical"}
     total = math.fsum(kept.values())
     primary = {sid: (w / total if total > 0 else 1 / len(kept)) for sid, w in kept.items()}
-    return Body(primary, cats, judgments, basis, excluded)
+    return Body(primary, cats, judgments, basis, excluded, tuple(ctx.excluded_critical))
 
 
 # --- the analysis restricted to the low-risk studies ---------------------------------------------
@@ -418,10 +419,10 @@ class RobWeight(Rule[RobWeightSettings]):
         if ctx.outcome.form != "studies":
             return None
         b = body(ctx, s)
+        if not b.weight and (b.excluded or b.left_out):
+            return _all_critical(b)
         if all(c == "missing" for c in b.cats.values()):
             return None
-        if not b.weight:
-            return _all_critical(b)
         if s.method == "low_share":
             return _low_share(b, s)
         return _core_grade(ctx, b, s, scale, high_start)
@@ -442,7 +443,13 @@ def _facts(b: Body, s: RobWeightSettings, against: float | None, high_start: boo
         facts.append(
             f"{studies_word(n)} at critical risk of bias (ROBINS-I: {', '.join(b.excluded)}; {pct(w)}% of the whole "
             f"{b.basis}) left out of this judgment, for a sensitivity analysis only; the pooled estimate still "
-            "includes them (leave their rows out of the outcome for the primary analysis)"
+            "includes them (analysis.critical_risk_of_bias: include keeps them in it)"
+        )
+    if b.left_out:
+        n = len(b.left_out)
+        facts.append(
+            f"{studies_word(n)} at critical risk of bias (ROBINS-I: {', '.join(b.left_out)}) left out of the primary "
+            "analysis and of this judgment (a sensitivity analysis only)"
         )
     return facts
 
@@ -456,7 +463,7 @@ def _missing_note(b: Body, s: RobWeightSettings) -> str:
 
 
 def _all_critical(b: Body) -> Proposal:
-    n = len(b.excluded)
+    n = len(set(b.excluded) | set(b.left_out))
     return Proposal(
         rating=None,
         rule="ROB-WEIGHT",
@@ -464,7 +471,11 @@ def _all_critical(b: Body) -> Proposal:
         explanation=(
             "every study is at critical risk of bias (ROBINS-I: too problematic to provide any useful evidence), so "
             "none is left for the judgment: judge the domain (judgements.risk_of_bias), or keep the critical studies "
-            "(critical_studies: keep) for up to three levels"
+            + (
+                "in the analysis (analysis.critical_risk_of_bias: include)"
+                if b.left_out
+                else "(critical_studies: keep) for up to three levels"
+            )
         ),
         path=[f"classify: {_count_words(b, False)}", "no study left for the judgment: needs the reviewer's judgment"],
     )
@@ -560,7 +571,8 @@ def _core_grade(ctx: OutcomeContext, b: Body, s: RobWeightSettings, scale: Scale
             if elsewhere:
                 why = (
                     "the pooled estimate includes studies at critical risk of bias and lies in another zone of the "
-                    "thresholds without them: leave their rows out of this outcome (a sensitivity analysis only), "
+                    "thresholds without them: leave them out of the primary analysis (analysis.critical_risk_of_bias: "
+                    "exclude, the default; a sensitivity analysis only), "
                     "or judge the domain"
                 )
                 return _judgment_needed(facts, why, path, cut)
