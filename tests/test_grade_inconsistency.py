@@ -330,3 +330,23 @@ def test_every_proposal_records_its_path():
             assert inc(body, rules).proposal.path, (body, rules)
     off = inc(generic([-1.0, 0.0, 1.0], [0.5] * 3), with_rules(INC_I2={"enabled": False}))
     assert off.status == "not_assessed" and off.proposal.path[0].endswith("→ not assessed")
+
+
+def test_binary_outcomes_report_the_spread_of_control_risks():
+    """R4.5.6: for binary outcomes the facts give the range of the studies' control-group risks."""
+    rows = [
+        {"study": "A", "events_t": 2, "n_t": 100, "events_c": 4, "n_c": 100},  # 4%
+        {"study": "B", "events_t": 10, "n_t": 200, "events_c": 20, "n_c": 200},  # 10%
+        {"study": "C", "events_t": 30, "n_t": 100, "events_c": 50, "n_c": 200},  # 25%
+    ]
+    d = dom(assess_one(outcome(data=rows)), "inconsistency")
+    assert d.proposal.facts[-1] == (
+        "control-group risks 4% to 25% across 3 studies (median 10%): the same relative effect means different "
+        "absolute effects where they differ"
+    )
+    # one study, or rows without counts: nothing to spread
+    one = dom(assess_one(outcome(data=rows[:1])), "inconsistency")
+    assert not any("control-group risks" in f for f in one.proposal.facts)
+    generic = dom(assess_one(outcome(type="generic", measure="GENERIC", data=generic_rows([0.1, 0.2], [0.1, 0.1]))),
+                  "inconsistency")  # fmt: skip
+    assert not any("control-group risks" in f for f in generic.proposal.facts)

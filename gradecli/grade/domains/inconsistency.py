@@ -30,6 +30,40 @@ if TYPE_CHECKING:
 
 
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
+    proposal = _propose(ctx, rules, scale)
+    spread = control_risk_spread(ctx)
+    if spread is None:
+        return proposal
+    return proposal.model_copy(update={"facts": [*proposal.facts, spread]})
+
+
+def control_risk_spread(ctx: OutcomeContext) -> str | None:
+    """'control-group risks 2.1% to 18% across 8 studies (median 6.0%)' for a binary outcome with
+    per-study rows in two or more studies (R4.5.6: for binary outcomes consider relative and absolute
+    effects; where control risks differ, one relative effect is different absolute effects)."""
+    import statistics
+
+    from gradecli.model.evidence import DichotomousRow
+
+    risks: dict[str, float] = {}
+    for r in ctx.outcome.data or []:
+        if isinstance(r, DichotomousRow) and r.n_c > 0:
+            risks.setdefault(r.study, r.events_c / r.n_c)
+    if len(risks) < 2:
+        return None
+    values = sorted(risks.values())
+    med = statistics.median(values)
+
+    def show(x: float) -> str:
+        return f"{x * 100:.3g}%"
+
+    return (
+        f"control-group risks {show(values[0])} to {show(values[-1])} across {len(values)} studies "
+        f"(median {show(med)}): the same relative effect means different absolute effects where they differ"
+    )
+
+
+def _propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
     found = IncSingle.judge(ctx) or IncNone.judge(ctx, rules.settings(IncNone))
     if found is not None:
         return found
