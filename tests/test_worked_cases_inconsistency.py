@@ -179,3 +179,40 @@ def test_w8_with_the_log_symmetric_pair_0_80_and_1_25():
     assert default.rating.value == "serious" and not default.proposal.needs_confirmation
     pair = inc(run(ys, ses, rules_with({"relative_threshold_low": 0.80})))
     assert pair.rating.value == "serious" and pair.proposal.needs_confirmation
+
+
+def _w8_with_subgroups(iceman: dict[str, Any] | None) -> list[OutcomeAssessment]:
+    """W8 with an a priori hypothesis that separates the trials: S1, S2, S5 (say, one population) and
+    S3, S4, S6 (another)."""
+    ys, ses = w8()
+    hyp: dict[str, Any] = {
+        "id": "population",
+        "modifier": "population",
+        "hypothesis": "a benefit in population A and harm in population B",
+        "groups": [{"name": "A", "studies": ["S1", "S2", "S5"]}, {"name": "B", "studies": ["S3", "S4", "S6"]}],
+    }
+    if iceman is not None:
+        hyp["iceman"] = iceman
+    o = {"id": "w", "name": "W8", "importance": "critical", "type": "generic", "measure": "RR",
+         "data": generic_rows(ys, ses), "analysis": DL, "judgements": JUDGED, "subgroups": [hyp]}  # fmt: skip
+    studies = [{"id": r["study"], "design": "rct"} for r in o["data"]]
+    return gradecli.assess(make_evidence(o, studies)).outcomes
+
+
+def test_w8_no_credible_subgroup_stays_one_row_and_says_so():
+    (o,) = _w8_with_subgroups(None)
+    d = inc(o)
+    assert d.rating.value == "serious" and d.levels == 1
+    assert any(f.startswith("no credible a priori subgroup explains it: population (interaction p < 0.001")
+               for f in d.proposal.facts)  # fmt: skip
+
+
+def test_w8_a_credible_subgroup_gives_two_rows_each_consistent():
+    credible = {"direction_a_priori": "definitely_yes", "chance_unlikely": "definitely_yes",
+                "credibility": "moderate", "reason": "Protocol hypothesis with direction; p < 0.001."}  # fmt: skip
+    rows = _w8_with_subgroups(credible)
+    assert [r.id for r in rows] == ["w-population-1", "w-population-2"]
+    a, b = rows
+    assert a.effect.estimate < 1 < b.effect.estimate  # the subgroups' own estimates, on each side of the null
+    assert inc(a).rating.value == "not_serious" and inc(b).rating.value == "not_serious"
+    assert a.certainty.value == "high" and b.certainty.value == "high"
