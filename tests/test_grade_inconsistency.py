@@ -25,6 +25,8 @@ import pytest
 from scipy import stats
 from test_grade_helpers import FIXED, assess_one, dom, generic_rows, outcome, q_i2, summary_outcome, with_rules
 
+import gradecli
+
 Z = 1.959963984540054  # the library's 97.5% normal quantile: a CI limit y − Z·1 with y = Z is exactly 0
 
 
@@ -350,3 +352,25 @@ def test_binary_outcomes_report_the_spread_of_control_risks():
     generic = dom(assess_one(outcome(type="generic", measure="GENERIC", data=generic_rows([0.1, 0.2], [0.1, 0.1]))),
                   "inconsistency")  # fmt: skip
     assert not any("control-group risks" in f for f in generic.proposal.facts)
+
+
+def test_a_ratio_judged_on_the_absolute_scale_says_when_the_relative_scale_differs():
+    """R4.3: for binary outcomes consider relative and absolute effects. BCG (examples/): at the studies'
+    median control risk, TPT Madras's CI lies wholly short of the MID of 3 fewer per 1,000 (serious);
+    on the relative scale, with no relative MID, its CI spans the null and no study lies on the other
+    side (not serious). The proposal stays the target's (absolute); the fact says the other."""
+    from pathlib import Path
+
+    from gradecli.io.evidence import load_evidence
+
+    ev = load_evidence(str(Path(__file__).parent.parent / "examples" / "bcg-vaccine-tuberculosis.yaml"))
+    d = dom(gradecli.assess(ev).outcomes[0], "inconsistency")
+    assert d.rating.value == "serious"
+    assert d.proposal.facts[-1] == (
+        "on the relative scale (no MID: the null; appreciable effect 0.75 or 1.25) inconsistency would be not "
+        "serious (INC-STRADDLE): the rating here is judged on the absolute scale the target uses"
+    )
+    # a ratio judged on the relative scale (no comparator risk) adds nothing
+    rows = generic_rows([math.log(0.5), math.log(1.0)], [0.1, 0.1])
+    plain = dom(assess_one(outcome(type="generic", measure="RR", data=rows)), "inconsistency")
+    assert not any("on the relative scale" in f for f in plain.proposal.facts)

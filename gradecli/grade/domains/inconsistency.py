@@ -31,10 +31,35 @@ if TYPE_CHECKING:
 
 def propose(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None) -> Proposal:
     proposal = _propose(ctx, rules, scale)
-    spread = control_risk_spread(ctx)
-    if spread is None:
+    extra = [f for f in (control_risk_spread(ctx), _on_relative_scale(ctx, rules, scale, proposal)) if f]
+    if not extra:
         return proposal
-    return proposal.model_copy(update={"facts": [*proposal.facts, spread]})
+    return proposal.model_copy(update={"facts": [*proposal.facts, *extra]})
+
+
+def _on_relative_scale(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None, proposal: Proposal) -> str | None:
+    """When a ratio is judged on the absolute scale (at a comparator risk), the same studies judged
+    on the relative scale (the file's relative thresholds, else the rule set's appreciable relative
+    effect): a fact when the two ratings differ (R4.3: for binary outcomes consider relative and
+    absolute effects). The proposal stays the target's."""
+    from dataclasses import replace
+
+    from gradecli.grade.scale import judging_scale
+
+    if scale is None or scale.kind != "absolute" or not ctx.is_ratio or proposal.rating is None:
+        return None
+    relative = replace(ctx, control_risk=None, control_risk_source=None)
+    rscale = judging_scale(relative, rules)
+    if rscale is None or rscale.kind != "relative":
+        return None
+    other = _propose(relative, rules, rscale)
+    if other.rating is None or other.rating == proposal.rating:
+        return None
+    said = other.rating.value.replace("_", " ")
+    return (
+        f"on the relative scale ({rscale.threshold_note}) inconsistency would be {said} ({other.rule}): the rating here "
+        "is judged on the absolute scale the target uses"
+    )
 
 
 def control_risk_spread(ctx: OutcomeContext) -> str | None:
