@@ -342,7 +342,7 @@ class SubgroupAnalysis(_Out):
     id: str
     modifier: str
     hypothesis: str | None = None
-    a_priori: bool = True
+    a_priori: bool | None = Field(True, description="null: not recorded whether stated a priori.")
     groups: list[SubgroupEstimate]
     q: float | None = Field(None, description="Test for subgroup differences: Cochran's Q across the subgroups.")
     df: int | None = None

@@ -194,7 +194,9 @@ def _facts(
         + f"; studies per subgroup: {sizes}"
     )
     facts.append("random-effects model" if model is Model.random else "fixed-effect model")
-    if not hyp.a_priori:
+    if hyp.a_priori is None:
+        facts.append("not recorded whether the hypothesis was stated a priori (a_priori), nor its direction")
+    elif not hyp.a_priori:
         facts.append("a post hoc hypothesis (a_priori: false)")
     elif hyp.hypothesis:
         facts.append(f"stated a priori with its direction: {hyp.hypothesis}")

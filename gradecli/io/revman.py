@@ -532,7 +532,11 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
             if o.has_subgroups and o.totals == "YES":
                 units = [(base_id, o.name, o.groups, True)]
                 sg_names = [g.name for g in o.groups if g.name]
-                sub_note = "Subgroups in RevMan: " + "; ".join(sg_names) + "." if sg_names else None
+                sub_note = (
+                    "Subgroups in RevMan: " + "; ".join(sg_names) + " (kept under subgroups: revman-subgroups)."
+                    if sg_names
+                    else None
+                )
             elif o.has_subgroups:
                 units = [
                     (f"{base_id}.{j + 1}", f"{o.name}: {g.name or 'subgroup ' + str(j + 1)}", [g], False)
@@ -552,6 +556,8 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                 for _, r in pairs:
                     counts[r.study_id] = counts.get(r.study_id, 0) + 1
                 seen_labels: set[tuple[str, str]] = set()
+                members: dict[str, list[str]] = {}
+                group_names = {id(g): g.name or f"subgroup {j + 1}" for j, g in enumerate(groups)}
                 for g, r in pairs:
                     why = usable_row(o, r)
                     sname = study_name(r.study_id)
@@ -566,6 +572,9 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                             lab = f"{g.name + ', ' if (label_by_group and g.name) else ''}row {r.order}"
                         seen_labels.add((sname, lab))
                         row["label"] = lab
+                    if label_by_group:
+                        ref = f"{sname} ({row['label']})" if "label" in row else sname
+                        members.setdefault(group_names[id(g)], []).append(ref)
                     if o.kind == "dichotomous":
                         row.update(
                             events_t=_whole(v["EVENTS_1"]),
@@ -596,6 +605,17 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                     "analysis": evidence_analysis(o),
                     "data": rows_out,
                 }
+                if label_by_group and len(members) >= 2:
+                    # RevMan's subgroups, so that their results and the test for subgroup differences
+                    # are rebuilt; whether they were stated a priori, and how credible, is the reviewer's
+                    out["subgroups"] = [
+                        {
+                            "id": "revman-subgroups",
+                            "modifier": "the review's subgroups (RevMan)",
+                            "a_priori": None,
+                            "groups": [{"name": name, "studies": refs} for name, refs in members.items()],
+                        }
+                    ]
                 onotes = [f"Imported from RevMan analysis {uid} ({o.id}), comparison {cmp.no}: {cmp.name}."]
                 if o.label_t or o.label_c:
                     onotes.append(

@@ -526,7 +526,9 @@ class SubgroupHypothesis(Strict):
     hypothesis: NonEmpty | None = Field(
         None, description="The direction expected before the results were seen, e.g. 'larger effect at higher doses'."
     )
-    a_priori: bool = Field(True, description="Stated in the protocol before the results were known.")
+    a_priori: bool | None = Field(
+        True, description="Stated in the protocol before the results were known (null: not recorded, e.g. imported)."
+    )
     groups: Annotated[list[SubgroupGroup], Field(min_length=2, max_length=50)]
     iceman: Iceman | None = None
 

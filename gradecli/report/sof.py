@@ -224,7 +224,10 @@ def subgroup_line(sa: SubgroupAnalysis, measure: str | None) -> str:
             groups.append(f"{g.name}: not estimable ({n})")
         else:
             groups.append(f"{g.name} {show(g.estimate)} ({show(g.ci_lb)} to {show(g.ci_ub)}; {n})")
-    why = f"a priori: {sa.hypothesis}" if sa.a_priori and sa.hypothesis else "a priori" if sa.a_priori else "post hoc"
+    if sa.a_priori is None:
+        why = "a priori or not: not recorded"
+    else:
+        why = "post hoc" if not sa.a_priori else f"a priori: {sa.hypothesis}" if sa.hypothesis else "a priori"
     if sa.q is not None and sa.p is not None:
         p = "p < 0.001" if sa.p < 0.001 else f"p = {sa.p:.3f}" if sa.p < 0.01 else f"p = {sa.p:.2f}"
         test = f"test for subgroup differences Chi² = {sa.q:.2f}, df = {sa.df}, {p}, I² = {sa.i2:.0f}%"

@@ -57,8 +57,8 @@ def _on_relative_scale(ctx: OutcomeContext, rules: RuleSet, scale: Scale | None,
         return None
     said = other.rating.value.replace("_", " ")
     return (
-        f"on the relative scale ({rscale.threshold_note}) inconsistency would be {said} ({other.rule}): the rating here "
-        "is judged on the absolute scale the target uses"
+        f"on the relative scale ({rscale.threshold_note}) inconsistency would be {said} ({other.rule}): "
+        "the rating here is judged on the absolute scale the target uses"
     )
 
 
