@@ -33,7 +33,7 @@ def test_folder_import_reproduces_the_stored_pooled_result(tmp_path: Path) -> No
     rows = {o["id"]: o for o in data["outcomes"]}
     mh = rows["analysis-1.1"]["effect"]
     # overall-estimates-and-settings.csv: MH OR 0.896866 (0.840514 to 0.956995), 6 decimals
-    assert mh["method"] == "fixed effect, Mantel–Haenszel" and mh["k"] == 7
+    assert mh["method"] == "fixed effect, Mantel–Haenszel; RevMan 5 conventions" and mh["k"] == 7
     for got, stored in zip((mh["estimate"], mh["ci_lb"], mh["ci_ub"]), (0.896866, 0.840514, 0.956995), strict=True):
         assert abs(got - stored) <= 5e-7
     assert rows["analysis-1.2"]["measure"] == "SMD"  # stored result "not computed" (0, 0, 0) in the package

@@ -96,3 +96,28 @@ def test_detection_is_per_study():
         }
     )
     assert shared_control_groups(list(ev.outcomes[0].data)) == [[0, 1]]
+
+
+def test_as_entered_pools_the_rows_as_they_are_and_says_the_control_counts_twice():
+    """Only to reproduce a published analysis that made the error (RevMan pools multi-arm rows as entered)."""
+    o = assess(W15, multi_arm="as_entered")
+    assert [(r.events_c, r.n_c) for r in o.rows] == [(30, 122), (30, 122)]
+    assert o.effect.participants == 482 and o.effect.k == 1  # participants as entered; still one study
+    note = next(w for w in o.pooled.warnings if "share one control group" in w)
+    assert "pooled as entered" in note and "unit-of-analysis error" in note
+    # the two comparisons, each RR by hand, pooled by REML (equal-ish variances): between the two
+    a, b = (40 / 120) / (30 / 122), (45 / 118) / (30 / 122)
+    assert a < o.effect.estimate < b
+
+
+def test_q_around_mh_is_only_for_dersimonian_laird_on_risks_and_odds():
+    rows = [{"study": "A", "events_t": 3, "n_t": 20, "events_c": 6, "n_c": 20}]
+    out = {"id": "o", "name": "R", "importance": "critical", "type": "dichotomous", "data": rows,
+           "analysis": {"model": "random", "method": "REML", "q_around": "MH"}}  # fmt: skip
+    ev = Evidence.model_validate(
+        {"gradecli": 1, "review": {"title": "T"}, "studies": [{"id": "A", "design": "rct"}], "outcomes": [out]}
+    )
+    assert [(loc, msg) for loc, msg, _ in check_evidence(ev)] == [
+        (("outcomes", 0, "analysis", "q_around"),
+         "q_around: MH is for DerSimonian–Laird random effects (method DL) on RR, OR or RD")
+    ]  # fmt: skip

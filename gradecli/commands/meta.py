@@ -54,6 +54,22 @@ METHODS = ("IV", "MH", "PETO", "DL", "REML", "PM")
     "Higgins-Thompson-Spiegelhalter t(k-2) (needs k >= 3).",
 )
 @click.option(
+    "--convention",
+    type=click.Choice(("metafor", "revman5")),
+    default="metafor",
+    show_default=True,
+    help="revman5: RevMan 5's continuity correction (also inside the Mantel-Haenszel sums), its approximate SMD "
+    "correction and, for --method DL on 2x2 data, Cochran's Q around the Mantel-Haenszel estimate (--q-around MH).",
+)
+@click.option(
+    "--q-around",
+    type=click.Choice(("IV", "MH"), case_sensitive=False),
+    default="IV",
+    show_default=True,
+    help="DerSimonian-Laird on 2x2 data: compute Q (and tau2) around the IV or the Mantel-Haenszel estimate "
+    "(RevMan 5's random-effects MH analysis).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(("table", "json")),
@@ -61,7 +77,17 @@ METHODS = ("IV", "MH", "PETO", "DL", "REML", "PM")
     show_default=True,
     help="table: a readable table (colour only on a terminal); json: one object.",
 )
-def meta(data: str, measure: str, model: str | None, method: str | None, hksj: bool, prediction: str, fmt: str) -> None:
+def meta(
+    data: str,
+    measure: str,
+    model: str | None,
+    method: str | None,
+    hksj: bool,
+    prediction: str,
+    convention: str,
+    q_around: str,
+    fmt: str,
+) -> None:
     """Pool the studies in DATA.csv ("-" reads stdin).
 
     \b
@@ -77,12 +103,13 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     Examples:
       gradecli meta trials.csv --measure RR --model random --method REML --hksj
       gradecli meta trials.csv --measure OR --model fixed --method MH --format json
+      gradecli meta trials.csv --measure RR --model random --method DL --convention revman5 --q-around MH
     Exit codes: 0 ok; 2 bad input or usage (one FILE:LINE:COL: column: message line each).
     """
     from gradecli.io.study_csv import read_study_csv
     from gradecli.problems import Problem
     from gradecli.stats.analysis import PoolingSpec, meta_analysis
-    from gradecli.stats.effects import StudyValueError
+    from gradecli.stats.effects import METAFOR_CC, REVMAN_CC, StudyValueError
     from gradecli.stats.pooling import NotEstimableError
 
     method_u = method.upper() if method else None
@@ -92,7 +119,17 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     if method_u is None:
         method_u = "REML" if model_l == "random" else ("PETO" if measure.upper() == "PETO_OR" else "IV")
     try:
-        analysis = PoolingSpec(measure, model_l, method_u, hksj=hksj, prediction=prediction)
+        revman = convention == "revman5"
+        analysis = PoolingSpec(
+            measure,
+            model_l,
+            method_u,
+            hksj=hksj,
+            prediction=prediction,
+            cc=REVMAN_CC if revman else METAFOR_CC,
+            dl_q_around=q_around.upper(),
+            smd_correction="revman5" if revman else "exact",
+        )
     except ValueError as exc:
         click.echo(f"gradecli meta: usage error: {exc}", err=True)  # one line, exit 2
         raise click.exceptions.Exit(2) from None
@@ -119,7 +156,10 @@ def meta(data: str, measure: str, model: str | None, method: str | None, hksj: b
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False) + "\n")
         return
-    _print_table(result, name)
+    extra = ("; Q around the Mantel-Haenszel estimate" if q_around.upper() == "MH" else "") + (
+        "; RevMan 5 conventions" if convention == "revman5" else ""
+    )
+    _print_table(result, name, extra)
 
 
 def _locate(path: str, study: str, column: str | None) -> tuple[int, int]:
@@ -153,7 +193,7 @@ def _fmt(x: float | None, digits: int = 2) -> str:
     return fixed(x, digits)
 
 
-def _print_table(result: PooledResult, name: str) -> None:
+def _print_table(result: PooledResult, name: str, extra: str = "") -> None:
     from rich.table import Table
 
     ratio = result.is_ratio
@@ -172,7 +212,7 @@ def _print_table(result: PooledResult, name: str) -> None:
 
     console = stdout_console()
     scale = f"{result.measure}" + (" (ratio scale)" if ratio else "")
-    model = f"{result.model} effects, {result.method}" + (", HKSJ" if result.hksj else "")
+    model = f"{result.model} effects, {result.method}" + (", HKSJ" if result.hksj else "") + extra
     table = Table(title=f"{name}: {scale}, {model}", title_justify="left")
     table.add_column("Study")
     table.add_column(result.measure, justify="right")

@@ -150,9 +150,15 @@ def describe_analysis(a: Analysis) -> str:
     assert a.model is not None and a.method is not None, "an effective analysis has its model and method"
     if a.model is Model.fixed:
         name = {Method.IV: "inverse variance", Method.MH: "Mantel–Haenszel", Method.PETO: "Peto"}[a.method]
-        return f"fixed effect, {name}"
+        return f"fixed effect, {name}" + _convention(a)
     text = f"random effects, {a.method.value}"
-    return text + (", Hartung–Knapp" if a.hksj else "")
+    text += ", Hartung–Knapp" if a.hksj else ""
+    text += " (Q around the Mantel–Haenszel estimate)" if a.q_around == "MH" else ""
+    return text + _convention(a)
+
+
+def _convention(a: Analysis) -> str:
+    return "; RevMan 5 conventions" if a.convention == "revman5" else ""
 
 
 def row_label(row: DichotomousRow | ContinuousRow | GenericRow) -> str:
@@ -340,6 +346,9 @@ def _stats_analysis(ctx: OutcomeContext, egger: bool = True) -> StatsAnalysis:
     assert a.model is not None and a.method is not None, "an effective analysis has its model and method"
     if a.method is Method.PETO and ctx.measure is Measure.OR:
         measure = "PETO_OR"
+    from gradecli.stats.effects import METAFOR_CC, REVMAN_CC
+
+    revman = a.convention == "revman5"
     return StatsAnalysis(
         measure=measure,
         model=a.model.value,
@@ -348,6 +357,9 @@ def _stats_analysis(ctx: OutcomeContext, egger: bool = True) -> StatsAnalysis:
         prediction=str(a.prediction_interval.value if a.prediction_interval else "metafor"),
         egger=egger,
         egger_min_k=ctx.egger_min_k,
+        cc=REVMAN_CC if revman else METAFOR_CC,
+        dl_q_around=a.q_around or "IV",
+        smd_correction="revman5" if revman else "exact",
     )
 
 

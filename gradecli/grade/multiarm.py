@@ -10,7 +10,9 @@ Rows of one study whose comparator data are identical are taken to share that co
   combined mean and SD of Handbook Table 6.5.a — against the control counted once;
 * ``split_control``: the shared control is split into as many groups as there are comparisons
   (participants and events divided as evenly as whole numbers allow; means and SDs kept), so each
-  comparison keeps its own row and the control is still counted once in total.
+  comparison keeps its own row and the control is still counted once in total;
+* ``as_entered``: the rows are pooled as they are (the control counted in every comparison), and the
+  notes say so — only to reproduce a published analysis that made this unit-of-analysis error.
 
 Rows with different comparator data (independent subgroups of one study, say) are left as they are.
 Generic rows (an estimate and its SE) carry no comparator data and cannot be checked.
@@ -24,7 +26,7 @@ from typing import Literal
 
 from gradecli.model.evidence import ContinuousRow, DichotomousRow, GenericRow, Outcome
 
-Mode = Literal["combine", "split_control"]
+Mode = Literal["combine", "split_control", "as_entered"]
 Row = DichotomousRow | ContinuousRow | GenericRow
 
 
@@ -92,6 +94,15 @@ def apply(outcome: Outcome, mode: Mode) -> tuple[Outcome, list[str]]:
     if not groups:
         return outcome, []
     notes: list[str] = []
+    if mode == "as_entered":
+        for g in groups:
+            arms = [rows[i] for i in g]
+            notes.append(
+                f"{arms[0].study}: {len(arms)} arms ({_label(arms)}) share one control group, pooled as entered "
+                "(analysis.multi_arm: as_entered): the control participants count in each comparison — a "
+                "unit-of-analysis error (Cochrane Handbook ch. 23, §23.3.4), kept to reproduce a published analysis"
+            )
+        return outcome, notes
     replaced: dict[int, list[Row]] = {}
     dropped: set[int] = set()
     for g in groups:

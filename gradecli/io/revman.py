@@ -431,14 +431,19 @@ def evidence_measure(o: RmOutcome) -> str:
 
 
 def evidence_analysis(o: RmOutcome) -> dict[str, str]:
-    """The analysis RevMan recorded, in evidence-file terms (DL random or the fixed method)."""
+    """The analysis RevMan recorded, in evidence-file terms (DL random or the fixed method), with
+    RevMan 5's conventions (``convention: revman5``; a random-effects Mantel–Haenszel outcome has
+    its Q around the MH estimate, ``q_around: MH``), so that gradecli's numbers are the review's."""
     if o.kind == "dichotomous" and (o.method == "PETO" or o.measure_raw.upper() == "PETO_OR"):
-        return {"model": "fixed", "method": "PETO"}
+        return {"model": "fixed", "method": "PETO", "convention": "revman5"}
     if o.random:
-        return {"model": "random", "method": "DL"}
+        out = {"model": "random", "method": "DL", "convention": "revman5"}
+        if o.kind == "dichotomous" and o.method == "MH" and evidence_measure(o) in ("RR", "OR", "RD"):
+            out["q_around"] = "MH"
+        return out
     if o.kind == "dichotomous" and o.method == "MH":
-        return {"model": "fixed", "method": "MH"}
-    return {"model": "fixed", "method": "IV"}
+        return {"model": "fixed", "method": "MH", "convention": "revman5"}
+    return {"model": "fixed", "method": "IV", "convention": "revman5"}
 
 
 def usable_row(o: RmOutcome, r: Row) -> str | None:
@@ -623,13 +628,11 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                     )
                 if sub_note:
                     onotes.append(sub_note)
-                if o.kind == "dichotomous" and o.method == "MH":
-                    onotes.append(
-                        "RevMan adds 0.5 to every cell of a zero-cell study inside the Mantel-Haenszel estimate; "
-                        "gradecli follows metafor (uncorrected tables), so zero-cell analyses may differ slightly."
-                    )
                 if o.kind == "continuous" and measure == "SMD":
-                    onotes.append("RevMan's SMD uses an approximate Hedges' correction; gradecli the exact one.")
+                    onotes.append(
+                        "SMD with RevMan 5's approximate Hedges' correction (analysis.convention: revman5; "
+                        "metafor's exact correction without it)."
+                    )
                 out["notes"] = " ".join(onotes)
                 if not rows_out:
                     notes.append(f"analysis {uid}: no usable study rows; imported with data: [] (no studies)")

@@ -208,6 +208,12 @@ def _check_analysis(analysis: Analysis | None, loc: Loc, measure: Measure | None
         yield (*loc, "method"), f"Mantel–Haenszel pools RR, OR or RD, not {measure.value}"
     if measure is not None and method is Method.PETO and measure not in (Measure.PETO_OR, Measure.OR):
         yield (*loc, "method"), f"the Peto method pools odds ratios (PETO_OR), not {measure.value}"
+    if analysis.q_around == "MH" and (
+        analysis.model is Model.fixed
+        or method is not Method.DL
+        or (measure is not None and measure not in (Measure.RR, Measure.OR, Measure.RD))
+    ):
+        yield (*loc, "q_around"), "q_around: MH is for DerSimonian–Laird random effects (method DL) on RR, OR or RD"
 
 
 def _check_row(

@@ -128,11 +128,30 @@ class Analysis(Strict):
     method: Method | None = None
     hksj: bool | None = Field(None, description="Hartung–Knapp–Sidik–Jonkman adjustment (random effects).")
     prediction_interval: PredictionInterval | None = None
-    multi_arm: Literal["combine", "split_control"] | None = Field(
+    multi_arm: Literal["combine", "split_control", "as_entered"] | None = Field(
         None,
         description=(
-            "Rows of one study that share one control group (a multi-arm trial): combine the arms (default) or "
-            "split the control between the comparisons (Cochrane Handbook ch. 23, §23.3.4)."
+            "Rows of one study that share one control group (a multi-arm trial): combine the arms (default), "
+            "split the control between the comparisons (Cochrane Handbook ch. 23, §23.3.4), or pool them as "
+            "entered (the control counted in each comparison: a unit-of-analysis error, only to reproduce a "
+            "published analysis that made it)."
+        ),
+    )
+    convention: Literal["metafor", "revman5"] | None = Field(
+        None,
+        description=(
+            "Whose computing conventions to follow: metafor (the default) or revman5 — RevMan 5's continuity "
+            "correction (0.5 added to zero-cell tables inside the Mantel–Haenszel sums too) and its approximate "
+            "SMD correction (Deeks & Higgins, 'Statistical algorithms in Review Manager 5'). The RevMan importer "
+            "sets it, so the numbers are the review's."
+        ),
+    )
+    q_around: Literal["IV", "MH"] | None = Field(
+        None,
+        description=(
+            "DerSimonian–Laird random effects on 2×2 data: the estimate Cochran's Q (and so τ²) is computed around — "
+            "IV (the inverse-variance estimate: metafor, the default) or MH (the Mantel–Haenszel estimate: RevMan "
+            "5's random-effects analysis of a Mantel–Haenszel outcome)."
         ),
     )
     critical_risk_of_bias: Literal["exclude", "include"] | None = Field(

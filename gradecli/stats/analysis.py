@@ -113,6 +113,7 @@ class PoolingSpec:
     egger: bool = True
     egger_min_k: int = EGGER_MIN_K
     dl_q_around: str = "IV"  # "MH": RevMan 5's DL for Mantel-Haenszel outcomes (Q around the MH estimate)
+    smd_correction: str = "exact"  # "revman5": RevMan 5's approximate Hedges correction and variance
 
     def __post_init__(self) -> None:
         measure = self.measure.upper()
@@ -143,6 +144,8 @@ class PoolingSpec:
             raise ValueError(f"dl_q_around must be 'IV' or 'MH', not {self.dl_q_around!r}")
         if self.dl_q_around == "MH" and not (model == "random" and method == "DL" and measure in ("OR", "RR", "RD")):
             raise ValueError("dl_q_around='MH' is for DerSimonian-Laird random effects on OR, RR or RD")
+        if self.smd_correction not in ("exact", "revman5"):
+            raise ValueError(f"smd_correction must be 'exact' or 'revman5', not {self.smd_correction!r}")
         if self.prediction not in ("metafor", "higgins"):
             raise ValueError(f"prediction must be 'metafor' or 'higgins', not {self.prediction!r}")
 
@@ -191,7 +194,7 @@ def _study_effects(data: BinaryData | ContinuousData | GenericData, a: PoolingSp
         if a.measure not in ("MD", "SMD"):
             raise ValueError(f"means and SDs give MD or SMD, not {a.measure}")
         return continuous_effects(
-            data.labels, data.mean_t, data.sd_t, data.n_t, data.mean_c, data.sd_c, data.n_c, a.measure
+            data.labels, data.mean_t, data.sd_t, data.n_t, data.mean_c, data.sd_c, data.n_c, a.measure, a.smd_correction
         )
     if isinstance(data, GenericData):
         if a.method in ("MH", "PETO"):

@@ -362,10 +362,16 @@ def continuous_effects(
     sd_c: Sequence[float],
     n_c: Sequence[float],
     measure: str,
+    smd_correction: str = "exact",
 ) -> StudyEffects:
-    """Study-level MD or SMD (Hedges' g, exact J, vtype "LS") from means, SDs and sizes."""
+    """Study-level MD or SMD from means, SDs and sizes. SMD: Hedges' g with the exact J and metafor's
+    large-sample variance (vtype "LS"), or with ``smd_correction="revman5"`` RevMan 5's approximate
+    correction J = 1 − 3/(4N − 9) and variance N/(n₁n₂) + g²/(2(N − 3.94)) (Deeks JJ, Higgins JPT,
+    "Statistical algorithms in Review Manager 5", 2010, §3.1.2; N = n₁ + n₂)."""
     if measure not in ("MD", "SMD"):
         raise ValueError(f"continuous measure must be MD or SMD, not {measure!r}")
+    if smd_correction not in ("exact", "revman5"):
+        raise ValueError(f"smd_correction must be 'exact' or 'revman5', not {smd_correction!r}")
     k = len(mean_t)
     _check_labels(labels, k)
     ys: list[float] = []
@@ -400,9 +406,15 @@ def continuous_effects(
                 raise StudyValueError(labels[i], "the mean difference overflows", "mean_t")
             if not sp > 0.0:
                 raise StudyValueError(labels[i], "the pooled standard deviation is 0 (it underflows)", "sd_t")
-            yi = hedges_j(m) * diff / sp
-            _check_yi(labels[i], yi, "standardised mean difference", "sd_t")
-            vi = 1.0 / n1 + 1.0 / n2 + yi * yi / (2.0 * (n1 + n2))
+            n = n1 + n2
+            if smd_correction == "revman5":
+                yi = (1.0 - 3.0 / (4.0 * n - 9.0)) * diff / sp
+                _check_yi(labels[i], yi, "standardised mean difference", "sd_t")
+                vi = n / (n1 * n2) + yi * yi / (2.0 * (n - 3.94))
+            else:
+                yi = hedges_j(m) * diff / sp
+                _check_yi(labels[i], yi, "standardised mean difference", "sd_t")
+                vi = 1.0 / n1 + 1.0 / n2 + yi * yi / (2.0 * n)
         _check_vi(labels[i], vi, "sd_t")
         ys.append(yi)
         vs.append(vi)
