@@ -265,3 +265,48 @@ def test_meta_cli_reproduces_a_revman_random_effects_mantel_haenszel_result(tmp_
     assert revman["tau2"] == pytest.approx(o.reported.tau2, rel=1e-9)
     metafor = json.loads(runner.invoke(cli, args).output)
     assert abs(metafor["tau2"] - o.reported.tau2) > 1e-4  # the default convention is metafor's, and differs
+
+
+@pytest.mark.parametrize("path", RM5, ids=lambda p: p.stem)
+def test_counts_are_revmans_corrected_for_shared_control_arms(path, tmp_path):
+    """Issue 17: "№ of participants (studies)" — studies as RevMan's STUDIES (every study counted once,
+    double-zero studies included), participants as TOTAL_1 + TOTAL_2 less each shared control arm counted
+    a second time (a multi-arm trial's rows with identical control data are combined, and the
+    analysis's warnings say so)."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from gradecli.io.revman import read_rm5
+
+    out = tmp_path / "ev.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", "revman", str(path), "-o", str(out)]).exit_code == 0
+    rows = {
+        o["id"]: o for o in json.loads(runner.invoke(cli, ["assess", str(out), "--format", "json"]).output)["outcomes"]
+    }
+    stored = {el.get("ID"): el for el in ET.parse(path).getroot().iter() if el.tag.endswith("_OUTCOME")}
+    rv = read_rm5(str(path))
+    compared = 0
+    for c in rv.comparisons:
+        for o in c.outcomes:
+            oid = f"analysis-{c.no}.{o.no}"
+            el = stored[o.id]
+            if (o.has_subgroups and o.totals != "YES") or oid not in rows or not el.get("TOTAL_1"):
+                continue
+            e = rows[oid]["effect"]
+            assert e is not None, oid
+            assert e["k"] == int(el.get("STUDIES")), f"{path.name} {oid}"
+            twice = 0
+            controls: dict[tuple, int] = {}
+            for _, r in o.rows:
+                v = r.values
+                key = (r.study_id, v.get("EVENTS_2"), v.get("MEAN_2"), v.get("SD_2"), v.get("TOTAL_2"))
+                controls[key] = controls.get(key, 0) + 1
+                if controls[key] > 1 and o.kind != "generic":  # generic rows carry no control data to compare
+                    twice += int(v.get("TOTAL_2") or 0)
+            expected = int(float(el.get("TOTAL_1")) + float(el.get("TOTAL_2"))) - twice
+            assert e["participants"] == expected, f"{path.name} {oid}: {e['participants']} vs {expected}"
+            if twice:
+                assert any("share one control group" in w for w in e["warnings"]), oid
+            compared += 1
+    assert compared > 0

@@ -320,6 +320,16 @@ class Sensitivity(_Out):
     note: str
 
 
+class NoEventRiskDifference(_Out):
+    """1.3: the pooled risk difference (proportions, −1 to 1) of an outcome with no events."""
+
+    estimate: float
+    ci_lb: float
+    ci_ub: float
+    method: str
+    comparator_risk: float | None = Field(None, description="Events over participants in the comparator arms.")
+
+
 class SubgroupEstimate(_Out):
     """1.3: one subgroup of an a priori hypothesis, pooled on its own."""
 
@@ -415,6 +425,11 @@ class OutcomeAssessment(_Out):
     recorded_certainty: Certainty | None = None
     footnotes: list[str] = Field(default_factory=list)
     sensitivity: Sensitivity | None = None
+    no_event_risk_difference: NoEventRiskDifference | None = Field(
+        None,
+        description="1.3: no study had an event (or every participant had one), so no ratio exists: the pooled "
+        "risk difference the table shows instead.",
+    )
     with_critical: Sensitivity | None = Field(
         None,
         description="1.3: the analysis with the studies at critical risk of bias (ROBINS-I) that the primary "

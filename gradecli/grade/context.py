@@ -76,6 +76,9 @@ class OutcomeContext:
     excluded_critical: list[str] = field(default_factory=list)  # studies at critical risk left out of the pooling
     left_out_rows: list[Row] = field(default_factory=list)  # their rows (shown, not pooled)
     study_order: dict[str, int] = field(default_factory=dict)  # study -> position in the file's rows, when rows left
+    no_event_rd: EffectView | None = None  # the pooled RD when no study has an event (no ratio exists)
+    no_event_rd_method: str | None = None
+    no_event_comparator_risk: float | None = None
 
     @property
     def is_ratio(self) -> bool:
@@ -277,7 +280,15 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
     sizes = [row_participants(r) for r in rows]
     ctx.participants = sum(n for n in sizes if n is not None) if any(n is not None for n in sizes) else None
     ctx.k = len({r.study for r in rows})
-    risks = [r.events_c / r.n_c for r in rows if isinstance(r, DichotomousRow) and r.n_c > 0]
+    # one control-group risk per study (a study's rows with different control groups — subgroups —
+    # pooled), so that "N studies" counts studies as the table does
+    by_study: dict[str, list[int]] = {}
+    for r in rows:
+        if isinstance(r, DichotomousRow) and r.n_c > 0:
+            counts = by_study.setdefault(r.study, [0, 0])
+            counts[0] += r.events_c
+            counts[1] += r.n_c
+    risks = [e / n for e, n in by_study.values()]
     if risks and 0 < statistics.median(risks) < 1:
         ctx.control_risk = statistics.median(risks)
         n = len(risks)
@@ -293,6 +304,7 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
         ctx.row_yisei = _rows_yi_sei(rows, ctx.row_labels, ctx.measure)  # each row on its own, for display
         ctx.row_effects = [row_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
         ctx.row_dropped = [None if y is not None else "no estimate" for y in ctx.row_yisei]
+        _no_event_risk_difference(ctx, rows, spec)
         return
     # the per-study estimates are the ones the pooling used (its measure and continuity correction)
     _rows_from_effects(ctx, pooled.effects)
@@ -309,8 +321,9 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
             )
             return
     ctx.pooled = pooled
-    # studies, not rows: a multi-arm trial whose control is split is still one study
-    ctx.k = len({sid for sid, why in zip(ctx.study_ids, ctx.row_dropped, strict=True) if why is None}) or pooled.k
+    # studies, not rows: a multi-arm trial whose control is split is still one study, and a study
+    # without an estimate of its own (no events in either arm) still counts, as its participants do
+    ctx.k = len(set(ctx.study_ids)) or pooled.k
     ctx.i2 = pooled.i2 if pooled.k > 1 else None
     ctx.q_p = pooled.q_p if pooled.k > 1 else None
     ctx.effect = EffectView(ctx.measure, est, lo, hi)
@@ -321,6 +334,36 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
 
 
 _exp = safe_exp
+
+
+def _no_event_risk_difference(ctx: OutcomeContext, rows: Sequence[Row], spec: StatsAnalysis) -> None:
+    """When no study gives a ratio because nobody had an event (or everybody had one) in either arm,
+    the risk difference still exists: pool it (the outcome's model; inverse variance for a fixed
+    Mantel–Haenszel or Peto analysis, whose RD variance is then 0), with 0.5 added to the cells for
+    the variances and the double-zero studies kept, as RevMan does for risk differences."""
+    from dataclasses import replace
+
+    from gradecli.stats import meta_analysis
+    from gradecli.stats.effects import REVMAN_CC
+
+    dich = [r for r in rows if isinstance(r, DichotomousRow)]
+    if ctx.measure not in (Measure.RR, Measure.OR, Measure.PETO_OR) or not dich or len(dich) != len(rows):
+        return
+    if not all((r.events_t == 0 and r.events_c == 0) or (r.events_t == r.n_t and r.events_c == r.n_c) for r in dich):
+        return
+    method = "IV" if spec.method in ("MH", "PETO") else spec.method
+    try:
+        rd = meta_analysis(
+            _table_data(rows, ctx.row_labels),  # type: ignore[arg-type]
+            replace(spec, measure="RD", method=method, cc=REVMAN_CC, egger=False, dl_q_around="IV"),
+        )
+    except ValueError:
+        return
+    ctx.no_event_rd = EffectView(Measure.RD, rd.estimate, rd.ci_lb, rd.ci_ub)
+    ctx.no_event_rd_method = f"{rd.model} effects, {rd.method}"
+    events_c = sum(r.events_c for r in dich)
+    n_c = sum(r.n_c for r in dich)
+    ctx.no_event_comparator_risk = events_c / n_c if n_c else None
 
 
 def _rows_from_effects(ctx: OutcomeContext, eff: StudyEffects | None) -> None:

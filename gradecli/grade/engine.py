@@ -26,6 +26,7 @@ from gradecli.grade.assessment import (
     Assessment,
     DomainAssessment,
     Effect,
+    NoEventRiskDifference,
     OutcomeAssessment,
     Proposal,
     Question,
@@ -159,6 +160,19 @@ def _start_from(designs: list[Study], rules: RuleSet | None) -> tuple[Certainty,
 def _effect(ctx: OutcomeContext) -> Effect | None:
     e = ctx.effect
     if e is None:
+        if ctx.outcome.form == "studies" and ctx.k:
+            # not estimable, but studies reported it: the table still counts them (and their participants)
+            return Effect(
+                measure=ctx.measure.value,
+                estimate=None,
+                ci_lb=None,
+                ci_ub=None,
+                source="pooled",
+                method=describe_analysis(ctx.analysis),
+                k=ctx.k,
+                participants=ctx.participants,
+                warnings=list(ctx.analysis_notes),
+            )
         return None
     pooled = ctx.pooled
     if pooled is None:
@@ -370,6 +384,19 @@ def _with_critical(ctx: OutcomeContext, scale: Scale | None, full: Outcome) -> S
     return Sensitivity(studies=ids, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
 
 
+def _no_event_rd(ctx: OutcomeContext) -> NoEventRiskDifference | None:
+    rd = ctx.no_event_rd
+    if rd is None or rd.estimate is None or rd.lo is None or rd.hi is None or ctx.no_event_rd_method is None:
+        return None
+    return NoEventRiskDifference(
+        estimate=rd.estimate,
+        ci_lb=rd.lo,
+        ci_ub=rd.hi,
+        method=ctx.no_event_rd_method,
+        comparator_risk=ctx.no_event_comparator_risk,
+    )
+
+
 PROVISIONAL_DOMAINS = ("risk_of_bias", "imprecision", "indirectness")
 """While one of these is not assessed the rating is provisional (GRADE: certainty is judged over
 all domains; inconsistency and publication bias say "not applicable" or are footnoted instead)."""
@@ -511,6 +538,7 @@ def assess_outcome(
         footnotes=footnotes,
         sensitivity=_sensitivity(ctx, scale),
         with_critical=_with_critical(ctx, scale, outcome),
+        no_event_risk_difference=_no_event_rd(ctx),
         absolute=absolute_effects(ctx),
         continuous=continuous_effect(ctx, scale),
         statement=words,

@@ -119,6 +119,14 @@ def _absolute(o: OutcomeAssessment, comparator: str) -> tuple[str, str]:
         return "", ""  # one sub-row per stratum
     if o.absolute:
         return _risks(o.absolute[0])
+    rd = o.no_event_risk_difference
+    if rd is not None:
+        # no events: no ratio, but the risk difference and the risks per 1,000 exist
+        unit = "per 1,000"
+        left = f"{per(rd.comparator_risk * 1000)} {unit}" if rd.comparator_risk is not None else "—"
+        mid = f"0 {unit}" if round(rd.estimate * 1000) == 0 else more_fewer(rd.estimate * 1000, unit)
+        right = f"RD {mid}\n({more_fewer(rd.ci_lb * 1000, '')} to {more_fewer(rd.ci_ub * 1000, '')})"
+        return left, right.replace(" )", ")").replace("  ", " ")
     if e is None or e.estimate is None:
         return "—", "—"
     if o.continuous is not None or o.measure in ("MD", "SMD"):
@@ -240,6 +248,8 @@ def subgroup_line(sa: SubgroupAnalysis, measure: str | None) -> str:
 
 def _relative(o: OutcomeAssessment) -> str:
     e = o.effect
+    if e is not None and e.estimate is None and o.measure in RATIO:
+        return "not estimable"
     if e is None or e.estimate is None or o.measure not in RATIO:
         return "—"
     name = "OR" if o.measure == "PETO_OR" else o.measure
@@ -302,7 +312,13 @@ def build(assessment: Assessment) -> Sof:
         measures.add(o.measure or "")
         left, right = _absolute(o, comparator)
         comments = []
-        if o.effect is None or o.effect.estimate is None:
+        nrd = o.no_event_risk_difference
+        if nrd is not None:
+            comments.append(
+                f"No events in either group of any study: the {o.measure} is not estimable; risk difference "
+                f"pooled instead ({nrd.method}; 0.5 added to the cells for its variance)."
+            )
+        elif o.effect is None or o.effect.estimate is None:
             comments.append(
                 "The source reports no result." if o.form == "summary" else f"Not estimable: {o.not_estimable}."
             )
