@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from gradecli.io.revman_sof import SofRow
 from gradecli.io.writer import EvidenceDoc, ReviewDoc
 from gradecli.problems import InputError
 
@@ -130,6 +131,7 @@ class RevmanReview:
     rob_items: list[tuple[int, str, str]]  # (NO, NAME, LEVEL)
     unsupported: list[str] = field(default_factory=list)
     has_sof: bool = False
+    sof_rows: list[SofRow] = field(default_factory=list)  # the authors' Summary-of-findings rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,11 +378,11 @@ def read_rm5(path: str) -> RevmanReview:
                 RobEntry(qno, qname, ent.get("RESULT", ""), gnames.get(gid) if gid else None)
             )
 
-    if root.find("SOF_TABLES/SOF_TABLE") is not None:
-        has_sof = True
-        unsupported.append("SOF_TABLES: the Summary-of-findings table is free text in RevMan 5 and was not imported")
-    else:
-        has_sof = False
+    from gradecli.io.revman_sof import read_sof_rows
+
+    has_sof = root.find("SOF_TABLES/SOF_TABLE") is not None
+    sof_rows, sof_notes = read_sof_rows(root) if has_sof else ([], [])
+    unsupported += [f"Summary-of-findings table {n}" for n in sof_notes]
     return RevmanReview(
         file=path,
         title=title,
@@ -393,11 +395,46 @@ def read_rm5(path: str) -> RevmanReview:
         rob_items=rob_items,
         unsupported=unsupported,
         has_sof=has_sof,
+        sof_rows=sof_rows,
     )
 
 
 # ---------------------------------------------------------------------------------------------
 # rm5 → evidence file
+
+
+def _authors_sof(rows: list[SofRow], outcomes: list[dict[str, object]]) -> list[str]:
+    """The authors' SoF rows onto the imported outcomes: ``recorded_certainty`` (so ``check`` compares
+    it with gradecli's rating) and a note with the row, its comment and its footnotes (with the
+    domain each names). Returns the importer's notes on rows it could not match or read."""
+    from gradecli.io.revman_sof import domains_named, match_rows
+
+    if not rows:
+        return []
+    notes: list[str] = []
+    matches, left = match_rows(rows, outcomes)
+    by_id = {str(o["id"]): o for o in outcomes}
+    for m in matches:
+        o, r = by_id[m.outcome_id], m.row
+        if r.certainty is not None:
+            o["recorded_certainty"] = r.certainty
+        parts = [f"Authors' Summary-of-findings table ({r.table}, row {r.outcome!r}, matched by {m.how}): "
+                 f"certainty {r.certainty_text or 'not given'}."]  # fmt: skip
+        if r.comments:
+            parts.append(f"Comment: {r.comments}.")
+        for mark in r.marks:
+            text = r.footnotes.get(mark)
+            if text:
+                named = domains_named(text)
+                parts.append(f"Footnote {mark}{' (' + ', '.join(named) + ')' if named else ''}: {text}")
+        o["notes"] = " ".join([str(o.get("notes") or ""), *parts]).strip()
+        if r.certainty is None:
+            notes.append(f"SoF row {r.outcome!r}: no certainty level found in {r.certainty_text!r}")
+    for r in left:
+        counts = f"{r.participants} participants, {r.studies} studies" if r.participants is not None else "no counts"
+        notes.append(f"SoF row {r.outcome!r} ({r.table}, {counts}): no imported analysis matches it; not imported")
+    return notes
+
 
 IV_MEASURES = {
     "hazard ratio": "HR",
@@ -694,6 +731,7 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
         notes.append("no risk-of-bias tables in the file: risk of bias will be 'not assessed' until you add it")
     if not outcomes:
         raise InputError.single(rv.file, "the review has no analyses (ANALYSES_AND_DATA) to import")
+    notes += _authors_sof(rv.sof_rows, outcomes)
     review: ReviewDoc = {"title": rv.title}
     if rv.doi:
         review["doi"] = rv.doi
