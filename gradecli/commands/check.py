@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gradecli.exits import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, exit_with_problems
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from gradecli.check.run import FileResult
     from gradecli.pipeline import RuleSets
 
@@ -29,6 +31,71 @@ def _init_worker(cli_rules: str | None, config_rules: str | None, severities: di
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     _WORKER = (cli_rules, config_rules, severities, RuleSets())
+
+
+class _DeferredSignals:
+    """While ``check`` loads its rule sets and checks files, Ctrl-C and SIGTERM are recorded where they
+    land and acted on at the next safe point (:meth:`checkpoint`: between two files, and when the block
+    ends), by the handler that was in place before (the command line's: the run unwinds, exit 130 or
+    143).
+
+    Raised where it landed, the interrupt would meet library code that does not let it through: in
+    the first file, the models' validators are built (pydantic-core turns a KeyboardInterrupt raised
+    while building one into a SchemaError, and the file became an internal error, GC000, exit 3) and
+    modules are imported (a KeyboardInterrupt that leaves the ``exec`` with which dataclasses build
+    their methods makes the interpreter kill itself with SIGINT at exit, whatever exit code it was
+    given). A second signal before the safe point changes nothing: the first one decides.
+
+    The cost: an interrupt waits for the file being checked (milliseconds; the first file, which
+    imports and builds the validators, a fraction of a second). Blocking reads (standard input) and
+    the file-system search run outside the block, where Ctrl-C acts at once. Signals that are ignored,
+    and any signal outside the main thread, are left alone."""
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self.previous: dict[int, Any] = {}  # signal -> the handler to restore and to deliver it to
+
+    def __enter__(self) -> _DeferredSignals:
+        import signal
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                old = signal.getsignal(signum)
+                if old is None or old == signal.SIG_IGN:  # ignored (e.g. nohup), or not set from Python
+                    continue
+                signal.signal(signum, self._record)
+            except ValueError:  # not the main thread: signals are not handled here
+                continue
+            self.previous[signum] = old
+        return self
+
+    def _record(self, signum: int, frame: FrameType | None) -> None:
+        if self.pending is None:
+            self.pending = signum
+
+    def checkpoint(self) -> None:
+        """A safe point: act on a signal received since the block began (the handler raises)."""
+        if self.pending is not None:
+            self._release()
+
+    def _release(self) -> None:
+        import signal
+
+        previous, self.previous = self.previous, {}
+        for signum, old in previous.items():
+            if signal.getsignal(signum) == self._record:  # leave a handler set meanwhile as it is
+                signal.signal(signum, old)
+        pending, self.pending = self.pending, None  # read last: a signal while restoring is recorded too
+        if pending is None:
+            return
+        handler = previous[pending]
+        if callable(handler):
+            handler(pending, None)  # the command line's handler: raises KeyboardInterrupt or Terminated
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(pending)  # the default action (SIGTERM: the process ends)
+
+    def __exit__(self, *exc: object) -> None:
+        self._release()  # a pending interrupt wins over the way the block ended
 
 
 def _check_one(path: str) -> FileResult:  # in a worker process
@@ -93,29 +160,34 @@ def check(
       gradecli check evidence/ --format github
       gradecli check evidence/ --format junit --output report.xml
     """
-    import os
-    import sys
     import time
-    from pathlib import Path
-
-    from gradecli.check import formats
-    from gradecli.check.discover import discover
-    from gradecli.pipeline import RuleSets, check_file, load_config
-    from gradecli.problems import InputError
 
     started = time.perf_counter()
-    rulesets = RuleSets()
-    try:
-        config, config_path = load_config(Path.cwd())
-        base = config_path.parent if config_path else Path.cwd()
-        # a rule set named on the command line or in the config is checked before any file is read
-        for ref in (rules, config.rules):
-            if ref:
-                rulesets.get(ref)
-    except InputError as exc:
-        exit_with_problems(exc)
-    from gradecli.check.discover import Passed
-    from gradecli.escape import terminal
+    # Ctrl-C and SIGTERM act at safe points while modules are imported, rule sets loaded and files
+    # checked (_DeferredSignals says why), at once while the folders are searched and stdin is read
+    with _DeferredSignals():
+        import os
+        import sys
+        from pathlib import Path
+
+        from gradecli.check import formats
+        from gradecli.check.discover import Passed, discover
+        from gradecli.escape import terminal
+        from gradecli.io.source import read_text
+        from gradecli.pipeline import RuleSets, check_file, load_config, rule_set_inputs
+        from gradecli.problems import InputError
+        from gradecli.report.output import OutputError, check_target, write_atomic
+
+        rulesets = RuleSets()
+        try:
+            config, config_path = load_config(Path.cwd())
+            base = config_path.parent if config_path else Path.cwd()
+            # a rule set named on the command line or in the config is checked before any file is read
+            for ref in (rules, config.rules):
+                if ref:
+                    rulesets.get(ref)
+        except InputError as exc:
+            exit_with_problems(exc)
 
     passed = Passed()
     files, missing, outside = discover(paths, config, base, passed)
@@ -133,9 +205,6 @@ def check(
         raise SystemExit(EXIT_INPUT)
     target = None
     if output and output != "-":  # `--output -` is standard output
-        from gradecli.pipeline import rule_set_inputs
-        from gradecli.report.output import OutputError, check_target
-
         try:
             target = check_target(output, [*files, *rule_set_inputs(rules, config.rules, config_path=config_path)])
         except OutputError as exc:
@@ -145,48 +214,52 @@ def check(
     results: list[FileResult] = []
     stdin_text = None
     if "-" in files:
-        from gradecli.io.source import read_text
-
         try:
             stdin_text = read_text("-")
         except InputError as exc:
             exit_with_problems(exc)
     on_disk = [f for f in files if f != "-"]
     workers = jobs if jobs > 0 else (os.cpu_count() or 1) if len(on_disk) >= 200 else 1
-    progress = None
-    if sys.stderr.isatty() and len(files) > 20:
-        from rich.console import Console
-        from rich.progress import Progress
+    with _DeferredSignals() as signals:
+        progress = None
+        if sys.stderr.isatty() and len(files) > 20:
+            from rich.console import Console
+            from rich.progress import Progress
 
-        progress = Progress(console=Console(stderr=True), transient=True)
-        task = progress.add_task("checking", total=len(files))
-        progress.start()
-    try:
-        if workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-            from functools import partial
+            progress = Progress(console=Console(stderr=True), transient=True)
+            task = progress.add_task("checking", total=len(files))
+            progress.start()
+        try:
+            if workers > 1:
+                from concurrent.futures import ProcessPoolExecutor
+                from functools import partial
 
-            start_worker = partial(_init_worker, rules, config.rules, severities)
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
-            try:
-                for result in pool.map(_check_one, on_disk, chunksize=16):
-                    results.append(result)
+                start_worker = partial(_init_worker, rules, config.rules, severities)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
+                try:
+                    for result in pool.map(_check_one, on_disk, chunksize=16):
+                        signals.checkpoint()
+                        results.append(result)
+                        if progress:
+                            progress.advance(task)
+                finally:  # on Ctrl-C: drop the queued files, wait only for the chunks being checked
+                    pool.shutdown(wait=True, cancel_futures=True)
+            else:
+                for f in on_disk:
+                    signals.checkpoint()
+                    results.append(
+                        check_file(f, None, severities, cli_rules=rules, config=config.rules, rulesets=rulesets)
+                    )
                     if progress:
                         progress.advance(task)
-            finally:  # on Ctrl-C: drop the queued files, wait only for the chunks being checked
-                pool.shutdown(wait=True, cancel_futures=True)
-        else:
-            for f in on_disk:
-                results.append(check_file(f, None, severities, cli_rules=rules, config=config.rules, rulesets=rulesets))
-                if progress:
-                    progress.advance(task)
-        if stdin_text is not None:
-            results.append(
-                check_file("-", stdin_text, severities, cli_rules=rules, config=config.rules, rulesets=rulesets)
-            )
-    finally:
-        if progress:
-            progress.stop()
+            if stdin_text is not None:
+                signals.checkpoint()
+                results.append(
+                    check_file("-", stdin_text, severities, cli_rules=rules, config=config.rules, rulesets=rulesets)
+                )
+        finally:
+            if progress:
+                progress.stop()
     failing = {"error", "warning"} if strict or config.fail_on == "warning" else {"error"}
     all_findings = sorted(
         (f for r in results for f in r.findings), key=lambda f: (f.file, f.line, f.col, f.code, f.message)
@@ -204,8 +277,6 @@ def check(
     else:
         report = formats.junit(results, failing)
     if target is not None:
-        from gradecli.report.output import write_atomic
-
         write_atomic(target, report.encode("utf-8"))
     else:
         click.echo(report, nl=False)
