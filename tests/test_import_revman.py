@@ -310,3 +310,25 @@ def test_counts_are_revmans_corrected_for_shared_control_arms(path, tmp_path):
                 assert any("share one control group" in w for w in e["warnings"]), oid
             compared += 1
     assert compared > 0
+
+
+def test_an_analysis_revman_shows_without_totals_is_not_pooled(tmp_path):
+    """CD008625 analysis 15.5 (TOTALS="NO", two subgroups): each subgroup an outcome with pool: false."""
+    import json
+
+    import yaml
+
+    out = tmp_path / "ev.yaml"
+    runner = CliRunner()
+    path = SHARED / "formats/samples/revman5-rm5/CD008625StatsDataOnly.rm5"
+    assert runner.invoke(cli, ["import", "revman", str(path), "-o", str(out)]).exit_code == 0
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    parts = [o for o in doc["outcomes"] if o["id"].startswith("analysis-15.5.")]
+    assert len(parts) == 2 and all(o["analysis"]["pool"] is False for o in parts)
+    assert all("without totals (TOTALS=NO)" in o["notes"] for o in parts)
+    rows = {
+        o["id"]: o for o in json.loads(runner.invoke(cli, ["assess", str(out), "--format", "json"]).output)["outcomes"]
+    }
+    for o in parts:
+        a = rows[o["id"]]
+        assert a["not_pooled"] and a["pooled"] is None and a["effect"]["estimate"] is None

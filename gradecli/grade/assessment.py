@@ -425,6 +425,11 @@ class OutcomeAssessment(_Out):
     recorded_certainty: Certainty | None = None
     footnotes: list[str] = Field(default_factory=list)
     sensitivity: Sensitivity | None = None
+    not_pooled: bool = Field(False, description="1.3: the studies are not pooled (analysis.pool: false).")
+    study_range: tuple[float, float] | None = Field(
+        None, description="1.3: the lowest and highest study estimate (natural scale) of an outcome not pooled."
+    )
+    narrative: str | None = Field(None, description="1.3: the review's narrative summary (the file's `narrative`).")
     no_event_risk_difference: NoEventRiskDifference | None = Field(
         None,
         description="1.3: no study had an event (or every participant had one), so no ratio exists: the pooled "

@@ -76,6 +76,7 @@ class OutcomeContext:
     excluded_critical: list[str] = field(default_factory=list)  # studies at critical risk left out of the pooling
     left_out_rows: list[Row] = field(default_factory=list)  # their rows (shown, not pooled)
     study_order: dict[str, int] = field(default_factory=dict)  # study -> position in the file's rows, when rows left
+    not_pooled: bool = False  # analysis.pool: false
     no_event_rd: EffectView | None = None  # the pooled RD when no study has an event (no ratio exists)
     no_event_rd_method: str | None = None
     no_event_comparator_risk: float | None = None
@@ -145,6 +146,7 @@ def effective_analysis(evidence: Evidence, outcome: Outcome, measure: Measure) -
     merged.setdefault("prediction_interval", "metafor")
     merged.setdefault("multi_arm", "combine")
     merged.setdefault("critical_risk_of_bias", "exclude")
+    merged.setdefault("pool", True)
     return Analysis.model_validate(merged)
 
 
@@ -209,6 +211,8 @@ def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, e
             "every study is at critical risk of bias (ROBINS-I): none is left for the primary analysis "
             "(analysis.critical_risk_of_bias: include keeps them)"
         )
+    elif outcome.form == "studies" and analysis.pool is False:
+        _not_pooled(ctx)
     elif outcome.form == "studies":
         _from_rows(ctx, egger)
     if len(outcome.assumed_risk) == 1 or (outcome.assumed_risk and ctx.control_risk is None):
@@ -334,6 +338,21 @@ def _from_rows(ctx: OutcomeContext, egger: bool = True) -> None:
 
 
 _exp = safe_exp
+
+
+def _not_pooled(ctx: OutcomeContext) -> None:
+    """The studies as they are, without a pooled estimate (analysis.pool: false)."""
+    rows = ctx.outcome.data or []
+    ctx.row_labels = [row_label(r) for r in rows]
+    ctx.study_ids = [r.study for r in rows]
+    sizes = [row_participants(r) for r in rows]
+    ctx.participants = sum(n for n in sizes if n is not None) if any(n is not None for n in sizes) else None
+    ctx.k = len(set(ctx.study_ids))
+    ctx.not_pooled = True
+    ctx.not_estimable = "not pooled (analysis.pool: false)"
+    ctx.row_yisei = _rows_yi_sei(rows, ctx.row_labels, ctx.measure)
+    ctx.row_effects = [row_view(ysei, ctx.measure) for ysei in ctx.row_yisei]
+    ctx.row_dropped = ["not pooled" for _ in rows]
 
 
 def _no_event_risk_difference(ctx: OutcomeContext, rows: Sequence[Row], spec: StatsAnalysis) -> None:

@@ -168,7 +168,7 @@ def _effect(ctx: OutcomeContext) -> Effect | None:
                 ci_lb=None,
                 ci_ub=None,
                 source="pooled",
-                method=describe_analysis(ctx.analysis),
+                method="not pooled" if ctx.not_pooled else describe_analysis(ctx.analysis),
                 k=ctx.k,
                 participants=ctx.participants,
                 warnings=list(ctx.analysis_notes),
@@ -384,6 +384,13 @@ def _with_critical(ctx: OutcomeContext, scale: Scale | None, full: Outcome) -> S
     return Sensitivity(studies=ids, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
 
 
+def _study_range(ctx: OutcomeContext) -> tuple[float, float] | None:
+    if not ctx.not_pooled:
+        return None
+    values = [e.estimate for e in ctx.row_effects if e.estimate is not None]
+    return (min(values), max(values)) if values else None
+
+
 def _no_event_rd(ctx: OutcomeContext) -> NoEventRiskDifference | None:
     rd = ctx.no_event_rd
     if rd is None or rd.estimate is None or rd.lo is None or rd.hi is None or ctx.no_event_rd_method is None:
@@ -421,7 +428,7 @@ def _rate(ctx: OutcomeContext, rules: RuleSet, start: Certainty, domains: list[D
     points = sum(d.levels for d in domains)
     ups = _upgrades(ctx, rules, start, points, domains)
     computed: Certainty | None = _convert(rules, start, points, sum(u.levels for u in ups))
-    if ctx.effect is None or ctx.effect.estimate is None:
+    if (ctx.effect is None or ctx.effect.estimate is None) and not ctx.not_pooled:
         computed = None  # nothing to rate: the table says why (not estimable / not reported)
     final, reason, note = computed, None, None
     override = ctx.outcome.judgements.certainty
@@ -539,10 +546,15 @@ def assess_outcome(
         sensitivity=_sensitivity(ctx, scale),
         with_critical=_with_critical(ctx, scale, outcome),
         no_event_risk_difference=_no_event_rd(ctx),
+        not_pooled=ctx.not_pooled,
+        study_range=_study_range(ctx),
+        narrative=outcome.narrative,
         absolute=absolute_effects(ctx),
         continuous=continuous_effect(ctx, scale),
         statement=words,
-        analysis=describe_analysis(ctx.analysis) if outcome.form == "studies" else None,
+        analysis=("not pooled" if ctx.not_pooled else describe_analysis(ctx.analysis))
+        if outcome.form == "studies"
+        else None,
         rows=record.rows(ctx),
         pooled=record.pooled(ctx),
         small_study_test=record.small_study_test(ctx),

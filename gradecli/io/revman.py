@@ -585,8 +585,11 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                     for j, g in enumerate(o.groups)
                 ]
                 sub_note = (
-                    f"RevMan shows subtotals only for this analysis (TOTALS={o.totals}); "
-                    "each subgroup is imported as its own outcome."
+                    "RevMan shows subtotals only for this analysis (TOTALS=SUB); each subgroup is imported as its "
+                    "own outcome."
+                    if o.totals == "SUB"
+                    else "RevMan shows this analysis without totals (TOTALS=NO): each subgroup is imported as its "
+                    "own outcome, not pooled (analysis.pool: false)."
                 )
             else:
                 units = [(base_id, o.name, o.groups, False)]
@@ -638,13 +641,16 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                         if v.get("TOTAL_1") and v.get("TOTAL_2"):
                             row.update(n_t=_whole(v["TOTAL_1"]), n_c=_whole(v["TOTAL_2"]))
                     rows_out.append(row)
+                analysis: dict[str, object] = dict(evidence_analysis(o))
+                if o.totals == "NO":
+                    analysis["pool"] = False  # RevMan shows these studies without a total: not pooled
                 out: dict[str, object] = {
                     "id": f"analysis-{uid}",
                     "name": f"{uname} ({cmp.name})" if several else uname,
                     "importance": "important",
                     "type": o.kind,
                     "measure": measure,
-                    "analysis": evidence_analysis(o),
+                    "analysis": analysis,
                     "data": rows_out,
                 }
                 if label_by_group and len(members) >= 2:

@@ -137,6 +137,14 @@ class Analysis(Strict):
             "published analysis that made it)."
         ),
     )
+    pool: bool | None = Field(
+        None,
+        description=(
+            "false: the studies are not pooled (the review chose not to: RevMan's TOTALS=\"NO\"); the table shows "
+            "the range of the study estimates and the outcome's `narrative`, and the domains are the reviewer's to "
+            "judge (GRADE without a single estimate: Murad MH et al., J Clin Epidemiol 2017;87:4–13)."
+        ),
+    )
     convention: Literal["metafor", "revman5"] | None = Field(
         None,
         description=(
@@ -596,6 +604,9 @@ class Outcome(Strict):
     judgements: Judgements = Field(default_factory=Judgements)
     recorded_certainty: Certainty | None = Field(
         None, description="The certainty the review authors reported; `gradecli check` compares it."
+    )
+    narrative: Text | None = Field(
+        None, description="The review's narrative summary of the results (shown for an outcome not pooled)."
     )
     notes: Text | None = None
 

@@ -247,6 +247,12 @@ def subgroup_line(sa: SubgroupAnalysis, measure: str | None) -> str:
 
 
 def _relative(o: OutcomeAssessment) -> str:
+    if o.not_pooled:
+        if o.study_range is None:
+            return "not pooled"
+        name = "OR" if o.measure == "PETO_OR" else o.measure if o.measure != "GENERIC" else "estimates"
+        show = fmt_ratio if o.measure in RATIO else fmt
+        return f"not pooled:\n{name} {show(o.study_range[0])} to {show(o.study_range[1])}"
     e = o.effect
     if e is not None and e.estimate is None and o.measure in RATIO:
         return "not estimable"
@@ -313,7 +319,14 @@ def build(assessment: Assessment) -> Sof:
         left, right = _absolute(o, comparator)
         comments = []
         nrd = o.no_event_risk_difference
-        if nrd is not None:
+        if o.not_pooled:
+            n = o.effect.k if o.effect is not None else None
+            comments.append(
+                f"Not pooled (the review's choice){f': {n} studies' if n else ''}"
+                + (f". {o.narrative.rstrip('.')}." if o.narrative else ".")
+                + " Without a single estimate the domains are the reviewer's to judge (GRADE: Murad 2017)."
+            )
+        elif nrd is not None:
             comments.append(
                 f"No events in either group of any study: the {o.measure} is not estimable; risk difference "
                 f"pooled instead ({nrd.method}; 0.5 added to the cells for its variance)."
