@@ -357,7 +357,7 @@ def _sensitivity(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None
 
 def _with_critical(ctx: OutcomeContext, scale: Scale | None, full: Outcome) -> Sensitivity | None:
     """The analysis the primary one is not: with the studies at critical risk of bias (ROBINS-I)."""
-    from gradecli.grade.rules.rob_weight import estimate_text, zone_changes
+    from gradecli.grade.rules.rob_weight import estimate_text, sensitivity
     from gradecli.model.evidence import Analysis
 
     if not ctx.excluded_critical:
@@ -369,19 +369,8 @@ def _with_critical(ctx: OutcomeContext, scale: Scale | None, full: Outcome) -> S
     n = len(ctx.excluded_critical)
     who = f"with the {n} stud{'y' if n == 1 else 'ies'} at critical risk of bias"
     if e is None or e.estimate is None or e.lo is None or e.hi is None:
-        return Sensitivity(
-            studies=ids,
-            estimate=None,
-            ci_lb=None,
-            ci_ub=None,
-            conclusion_changes=None,
-            note=f"{who}: no estimate ({wide.not_estimable})",
-        )
-    changes = zone_changes(scale, ctx.effect, e)
-    note = f"{who}: {estimate_text(ctx.measure, e.estimate, e.lo, e.hi)}"
-    if changes is not None:
-        note += "; the estimate falls in " + ("a different" if changes else "the same") + " zone of the thresholds"
-    return Sensitivity(studies=ids, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
+        return sensitivity(scale, ctx, wide, ids, f"{who}: no estimate ({wide.not_estimable})")
+    return sensitivity(scale, ctx, wide, ids, f"{who}: {estimate_text(ctx.measure, e.estimate, e.lo, e.hi)}")
 
 
 def _study_range(ctx: OutcomeContext) -> tuple[float, float] | None:

@@ -245,19 +245,25 @@ def low_risk_analysis(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity |
     sub = repool(ctx, low)
     e = sub.effect
     if e is None or e.estimate is None or e.lo is None or e.hi is None:
-        return Sensitivity(
-            studies=low,
-            estimate=None,
-            ci_lb=None,
-            ci_ub=None,
-            conclusion_changes=None,
-            note=f"the low-risk studies give no estimate ({sub.not_estimable})",
-        )
+        return sensitivity(scale, ctx, sub, low, f"the low-risk studies give no estimate ({sub.not_estimable})")
+    text = f"{len(low)} low-risk stud{'y' if len(low) == 1 else 'ies'}: {e.estimate:.3g} ({e.lo:.3g} to {e.hi:.3g})"
+    return sensitivity(scale, ctx, sub, low, text)
+
+
+def sensitivity(
+    scale: Scale | None, ctx: OutcomeContext, sub: OutcomeContext, studies: list[str], text: str
+) -> Sensitivity:
+    """The analysis ``sub`` (of ``studies``) set against the outcome's: its estimate and whether it lies
+    in another zone of the thresholds, with ``text`` as its note."""
+    e = sub.effect
+    if e is None or e.estimate is None or e.lo is None or e.hi is None:
+        return Sensitivity(studies=studies, estimate=None, ci_lb=None, ci_ub=None, conclusion_changes=None, note=text)
     changes = zone_changes(scale, ctx.effect, e)
-    note = f"{len(low)} low-risk stud{'y' if len(low) == 1 else 'ies'}: {e.estimate:.3g} ({e.lo:.3g} to {e.hi:.3g})"
     if changes is not None:
-        note += "; the estimate falls in " + ("a different" if changes else "the same") + " zone of the thresholds"
-    return Sensitivity(studies=low, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=note)
+        text += "; the estimate falls in " + ("a different" if changes else "the same") + " zone of the thresholds"
+    return Sensitivity(
+        studies=studies, estimate=e.estimate, ci_lb=e.lo, ci_ub=e.hi, conclusion_changes=changes, note=text
+    )
 
 
 # --- words --------------------------------------------------------------------------------------
