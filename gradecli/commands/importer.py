@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 def _input_errors(fn: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -34,9 +35,24 @@ def _input_errors(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
+def _clean(value: _T) -> _T:
+    """``value`` (strings, lists and dicts of them) with every string safe to write as UTF-8: a
+    non-UTF-8 file name quoted in a note or the header is shown with ``\\xff`` escapes."""
+    from gradecli.io.source import safe_name
+
+    if isinstance(value, str):
+        return safe_name(value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [_clean(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}  # type: ignore[return-value]
+    return value
+
+
 def _summary(what: str, notes: list[str], quiet: bool) -> None:
     if quiet:
         return
+    what, notes = _clean(what), _clean(notes)
     click.echo(what, err=True)
     if notes:
         click.echo(f"{len(notes)} thing{'s' if len(notes) != 1 else ''} not imported or needing attention:", err=True)
@@ -48,8 +64,8 @@ def _write_review(res: ImportResult, source: str, output: str | None, force: boo
     """Write an imported review (an ``ImportResult``) as an evidence file, checked before writing."""
     from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
 
-    text = dump_evidence(res.doc, res.header)
-    check_evidence_text(text, output or "<output>")
+    text = dump_evidence(_clean(res.doc), _clean(res.header))
+    check_evidence_text(text, output or "<output>", source)
     write_output(text, output, [source], force)
     where = f" into {output}" if output and output != "-" else ""
     _summary(f"{source}: imported {res.outcomes} outcomes and {res.studies} studies{where}", res.notes, quiet)
@@ -141,7 +157,7 @@ def csv_cmd(data: str, output: str | None, measure: str | None, title: str | Non
     from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
 
     doc, header, notes = csv_to_evidence(data, measure, title)
-    text = dump_evidence(doc, header)
-    check_evidence_text(text, output or "<output>")
+    text = dump_evidence(_clean(doc), _clean(header))
+    check_evidence_text(text, output or "<output>", data)
     write_output(text, output, [data], force)
     _summary(f"{data}: imported {len(doc['outcomes'])} outcomes, {len(doc['studies'])} studies", notes, quiet)

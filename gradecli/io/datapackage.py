@@ -17,12 +17,22 @@ import csv
 import io
 import math
 import os
+import stat
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 from gradecli.io.revman import Comparison, Group, Reported, RevmanReview, RmOutcome, RobEntry, Row, Study
 from gradecli.problems import InputError
+
+
+def _csv_error(exc: Exception) -> str:
+    """The csv module's complaint, in words: its field size limit is 131,072 characters."""
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {csv.field_size_limit():,} characters, the most gradecli reads"
+    return f"cannot read the CSV: {exc}"
+
 
 MAX_BYTES = 200 * 1024 * 1024  # uncompressed, all members together
 SUFFIXES = {
@@ -46,26 +56,63 @@ KINDS = {"dichotomous": "dichotomous", "continuous": "continuous", "contrast lev
 ROB_RESULT = {"low risk": "YES", "high risk": "NO", "unclear risk": "UNKNOWN", "some concerns": "UNKNOWN"}
 
 
-def _read_members(path: str) -> dict[str, str]:
-    """Every CSV of the package by base name (text, BOM removed)."""
+def _read_regular(f: Path, path: str) -> bytes | None:
+    """The bytes of the package folder's file ``f``; None when it is not a regular file (a FIFO, a
+    device, a folder named ``*.csv``), which is never opened for reading in a way that could block."""
+    name = f"{path}/{f.relative_to(path)}" if f.is_relative_to(path) else str(f)
+    try:
+        if not stat.S_ISREG(os.stat(f).st_mode):
+            return None
+        fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in: no hang
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            return fh.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise InputError.single(name, "permission denied") from None
+    except OSError as exc:
+        raise InputError.single(name, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _read_members(path: str, notes: list[str] | None = None) -> dict[str, str]:
+    """Every CSV of the package by base name (text, BOM removed). A file of the package folder that
+    is not a regular file is skipped, with a note in ``notes``."""
     p = Path(path)
     found: dict[str, bytes] = {}
     if p.is_dir():
         from gradecli.io.paths import is_inside
 
         total = 0
-        for f in sorted(p.rglob("*.csv")):
+        try:
+            files = sorted(p.rglob("*.csv"))
+        except OSError as exc:
+            raise InputError.single(path, f"cannot list the folder: {exc.strerror or exc}") from None
+        for f in files:
             if not is_inside(f, p):
                 continue  # a link out of the package's folder is not part of the package
-            total += f.stat().st_size
+            raw = _read_regular(f, path)
+            if raw is None:
+                if notes is not None:
+                    notes.append(f"{f.name}: not a regular file (skipped)")
+                continue
+            total += len(raw)
             if total > MAX_BYTES:
                 raise InputError.single(path, f"the package's CSV files hold more than {MAX_BYTES:,} bytes")
-            found[f.name] = f.read_bytes()
+            found[f.name] = raw
     elif p.is_file():
         try:
-            _from_zip(zipfile.ZipFile(p), found, path, 0)
-        except zipfile.BadZipFile:
+            with zipfile.ZipFile(p) as zf:
+                _from_zip(zf, found, path, 0)
+        except zipfile.BadZipFile as exc:
+            if found or "CRC" in str(exc) or "Bad magic" in str(exc):
+                raise InputError.single(path, f"damaged zip file: {exc}") from None
             raise InputError.single(path, "not a zip file or folder: expected a RevMan data package") from None
+        except PermissionError:
+            raise InputError.single(path, "permission denied") from None
+        except OSError as exc:
+            raise InputError.single(path, f"cannot read: {exc.strerror or exc}") from None
+    elif p.exists():
+        raise InputError.single(path, "not a regular file or folder: expected a RevMan data package")
     else:
         raise InputError.single(path, "no such file or folder")
     out = {}
@@ -84,9 +131,31 @@ def _from_zip(zf: zipfile.ZipFile, found: dict[str, bytes], path: str, depth: in
     for info in zf.infolist():
         name = os.path.basename(info.filename)
         if name.endswith(".csv"):
-            found[name] = zf.read(info)
+            found[name] = _zip_member(zf, info, path)
         elif name.endswith(".zip") and depth < 2 and "data" in name:
-            _from_zip(zipfile.ZipFile(io.BytesIO(zf.read(info))), found, path, depth + 1)
+            inner = _zip_member(zf, info, path)
+            try:
+                with zipfile.ZipFile(io.BytesIO(inner)) as izf:
+                    _from_zip(izf, found, f"{path}:{info.filename}", depth + 1)
+            except zipfile.BadZipFile as exc:
+                raise InputError.single(f"{path}:{info.filename}", f"not a valid zip file: {exc}") from None
+
+
+def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes:
+    """The bytes of one member; an encrypted, damaged or unsupported member is an InputError."""
+    where = f"{path}:{info.filename}"
+    if info.flag_bits & 0x1:
+        raise InputError.single(where, "encrypted (password-protected) zip members are not supported")
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise InputError.single(where, f"damaged zip member: {exc}") from None
+    except NotImplementedError as exc:
+        raise InputError.single(where, f"unsupported zip compression: {exc}") from None
+    except RuntimeError as exc:  # e.g. "is encrypted, password required"
+        raise InputError.single(where, f"cannot unpack: {exc}") from None
+    except OSError as exc:
+        raise InputError.single(where, f"cannot read: {exc.strerror or exc}") from None
 
 
 def _table(members: dict[str, str], key: str, path: str, required: bool = True) -> tuple[str, list[dict[str, str]]]:
@@ -96,9 +165,19 @@ def _table(members: dict[str, str], key: str, path: str, required: bool = True) 
             raise InputError.single(path, f"no *{SUFFIXES[key]} in the package: is this a RevMan data package?")
         return "", []
     name = names[0]
-    reader = csv.DictReader(io.StringIO(members[name]))
-    rows = [{unicodedata.normalize("NFC", (k or "").strip()): (v or "").strip() for k, v in r.items()} for r in reader]
+    reader = csv.DictReader(io.StringIO(members[name], newline=""))
+    try:
+        rows = [{unicodedata.normalize("NFC", (k or "").strip()): _cell(v) for k, v in r.items()} for r in reader]
+    except csv.Error as exc:
+        raise InputError.single(f"{path}:{name}", _csv_error(exc), reader.line_num or 1, 1) from None
     return name, rows
+
+
+def _cell(v: str | list[str] | None) -> str:
+    """A cell's text; the extra cells of a row longer than the header (a list) are joined."""
+    if isinstance(v, list):
+        return ",".join(v).strip()
+    return (v or "").strip()
 
 
 def _num(text: str | None) -> float | None:
@@ -136,14 +215,15 @@ def _reported(r: dict[str, str], ratio: bool) -> Reported | None:
 
 
 def read_datapackage(path: str) -> RevmanReview:
-    members = _read_members(path)
+    skipped: list[str] = []
+    members = _read_members(path, skipped)
     if any(n.endswith("-parameters.csv") for n in members):
         raise InputError.single(path, "a diagnostic test accuracy package: gradecli imports intervention reviews")
     overall_name, overall = _table(members, "overall", path)
     rows_name, data_rows = _table(members, "rows", path)
     _, study_info = _table(members, "studies", path, required=False)
     _, rob_rows = _table(members, "rob", path, required=False)
-    unsupported: list[str] = []
+    unsupported: list[str] = list(skipped)
     studies = {r["Study"]: Study(r["Study"], r["Study"], _int(r.get("Year"))) for r in study_info if r.get("Study")}
     by_analysis: dict[tuple[str, str], list[dict[str, str]]] = {}
     for r in data_rows:

@@ -15,11 +15,32 @@ from gradecli.io.writer import EvidenceDoc
 from gradecli.problems import InputError, Problem
 from gradecli.stats.analysis import BinaryData, ContinuousData
 
+
+def _csv_error(exc: Exception) -> str:
+    """The csv module's complaint, in words: its field size limit is 131,072 characters."""
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {csv.field_size_limit():,} characters, the most gradecli reads"
+    return f"cannot read the CSV: {exc}"
+
+
 TYPES = {
     "BinaryData": ("dichotomous", "RR"),
     "ContinuousData": ("continuous", "MD"),
     "GenericData": ("generic", "GENERIC"),
 }
+
+
+MAX_NAME = 10_000
+"""Longest study label or outcome name an evidence file holds (characters)."""
+
+
+def _cells(path: str, line: str, lineno: int) -> list[str]:
+    """The fields of one CSV line; a CSV the csv module cannot read (a field over its size limit)
+    is an :class:`InputError` at that line."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as exc:
+        raise InputError.single(path, _csv_error(exc), lineno, 1) from None
 
 
 def _groups(path: str) -> list[tuple[str | None, str, list[int]]]:
@@ -31,7 +52,7 @@ def _groups(path: str) -> list[tuple[str | None, str, list[int]]]:
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise InputError.single(path, "empty file: expected a header such as study,events_t,n_t,events_c,n_c")
-    header = next(csv.reader([lines[first]]))
+    header = _cells(path, lines[first], first + 1)
     names = [h.strip().lower() for h in header]
     if "outcome" not in names:
         return [(None, text, list(range(1, len(lines) + 1)))]
@@ -40,14 +61,26 @@ def _groups(path: str) -> list[tuple[str | None, str, list[int]]]:
     for i in range(first + 1, len(lines)):
         if not lines[i].strip():
             continue
-        cells = next(csv.reader([lines[i]]))
+        cells = _cells(path, lines[i], i + 1)
         key = cells[col].strip() if col < len(cells) else ""
         if not key:
             raise InputError.single(path, "empty outcome", i + 1, 1)
+        if len(key) > MAX_NAME:
+            raise InputError.single(
+                path, f"outcome name of {len(key):,} characters; the limit is {MAX_NAME:,}", i + 1, 1, "outcome"
+            )
         g = groups.setdefault(key, ([lines[first]], [first + 1]))
         g[0].append(lines[i])
         g[1].append(i + 1)
     return [(k, "\n".join(v[0]) + "\n", v[1]) for k, v in groups.items()]
+
+
+def _label_line(text: str, label: str, linenos: list[int]) -> int:
+    """The original line number of the row holding ``label`` (0 when not found)."""
+    for i, line in enumerate(text.splitlines()):
+        if label in line:
+            return linenos[i] if i < len(linenos) else i + 1
+    return 0
 
 
 def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[EvidenceDoc, list[str], list[str]]:
@@ -66,6 +99,17 @@ def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[
         m = (measure or default).upper()
         rows: list[dict[str, object]] = []
         for i, label in enumerate(data.labels):
+            if len(label) > MAX_NAME:
+                problems.append(
+                    Problem(
+                        path,
+                        _label_line(text, label, linenos),
+                        1,
+                        "study",
+                        f"study label of {len(label):,} characters; the limit is {MAX_NAME:,}",
+                    )
+                )
+                continue
             studies.setdefault(label)
             if isinstance(data, BinaryData):
                 rows.append(
@@ -104,6 +148,9 @@ def csv_to_evidence(path: str, measure: str | None, title: str | None) -> tuple[
         )
     if problems:
         raise InputError(problems)
+    from gradecli.io.source import safe_name
+
+    path = safe_name(path)
     doc: EvidenceDoc = {
         "gradecli": 1,
         "review": {

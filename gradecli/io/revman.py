@@ -232,11 +232,17 @@ def _parse_xml(path: str) -> Element:
     if not raw.strip():
         raise InputError.single(path, "empty file: expected a RevMan 5 review (.rm5, XML)")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raw_text = raw.decode("utf-16")
-        raw = re.sub(r"encoding=[\"'][^\"']*[\"']", 'encoding="UTF-8"', raw_text, count=1).encode("utf-8")
+        try:
+            raw_text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError.single(path, f"not valid UTF-16 (byte {exc.start:,}: {exc.reason})") from None
+        raw = re.sub(r"encoding=[\"'][^\"']*[\"']", 'encoding="UTF-8"', raw_text, count=1).encode("utf-8", "replace")
     try:
         root: Element = DET.fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        _check_limits(root, path)
         return root
+    except InputError:
+        raise
     except defusedxml.DefusedXmlException as exc:
         raise InputError.single(
             path, f"refused: the XML uses {type(exc).__name__} (entities are not allowed)"
@@ -248,8 +254,60 @@ def _parse_xml(path: str) -> Element:
         if "invalid token" in msg or "encoding" in msg:
             hint = " (is the encoding in the XML declaration right? RevMan writes ISO-8859-1 or UTF-8)"
         raise InputError.single(path, f"not well-formed XML: {msg}{hint}", line, col + 1) from None
-    except ValueError as exc:  # e.g. unknown encoding
+    except (ValueError, LookupError) as exc:  # e.g. unknown encoding, or bytes not in it
         raise InputError.single(path, f"cannot read the XML: {exc}") from None
+
+
+MAX_NAME = 10_000
+"""Longest name (a study, an analysis, the review title) an evidence file holds (characters)."""
+COUNT_FIELDS = ("EVENTS_1", "TOTAL_1", "EVENTS_2", "TOTAL_2")
+
+
+def _check_limits(root: Element, path: str) -> None:
+    """Refuse what no evidence file can hold: a study, analysis or review name over ``MAX_NAME``
+    characters, and a count (events, participants) that is negative or not a whole number."""
+    for st in root.iterfind("STUDIES_AND_REFERENCES/STUDIES/INCLUDED_STUDIES/STUDY"):
+        for attr in ("NAME", "ID"):
+            v = st.get(attr) or ""
+            if len(v) > MAX_NAME:
+                raise InputError.single(
+                    path, f"study {attr} of {len(v):,} characters; the limit is {MAX_NAME:,}", path=f"STUDY.{attr}"
+                )
+    title = _text(root, "COVER_SHEET/TITLE") or ""
+    if len(title) > MAX_NAME:
+        raise InputError.single(
+            path, f"review TITLE of {len(title):,} characters; the limit is {MAX_NAME:,}", path="COVER_SHEET.TITLE"
+        )
+    for kind, tag in ROW_TAGS.items():
+        outcome_tag = tag.replace("_DATA", "_OUTCOME")
+        for o in root.iter(outcome_tag):
+            name = _text(o, "NAME") or ""
+            label = f"analysis {o.get('ID') or '?'}"
+            if len(name) > MAX_NAME:
+                raise InputError.single(
+                    path, f"{label}: NAME of {len(name):,} characters; the limit is {MAX_NAME:,}", path="NAME"
+                )
+            for r in o.iter(tag):
+                sid = r.get("STUDY_ID", "")
+                if len(sid) > MAX_NAME:
+                    raise InputError.single(
+                        path, f"{label}: STUDY_ID of {len(sid):,} characters; the limit is {MAX_NAME:,}"
+                    )
+                for f in COUNT_FIELDS:
+                    if f not in ROW_FIELDS[kind] or kind == "generic":
+                        continue
+                    cell = r.get(f)
+                    if cell is None or not cell.strip():
+                        continue
+                    x = _num(r, f)
+                    if x is None or x < 0 or x != int(x) or x > 1_000_000_000:
+                        raise InputError.single(
+                            path,
+                            f"{label} ({' '.join(name.split())[:60] or 'unnamed'}), study "
+                            f"{unescape_id(sid)[:60]!r}: {f}={cell.strip()[:30]!r} is not a count (a whole number "
+                            "from 0 to 1,000,000,000)",
+                            path=f"{tag}.{f}",
+                        )
 
 
 def _rob1_domain(name: str) -> str | None:

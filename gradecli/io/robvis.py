@@ -16,6 +16,14 @@ from dataclasses import dataclass
 from gradecli.model.vocab import JUDGMENT_WORDS, TOOL_JUDGMENTS
 from gradecli.problems import InputError, Problem
 
+
+def _csv_error(exc: Exception) -> str:
+    """The csv module's complaint, in words: its field size limit is 131,072 characters."""
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {csv.field_size_limit():,} characters, the most gradecli reads"
+    return f"cannot read the CSV: {exc}"
+
+
 DOMAINS = {
     "rob2": ("randomisation", "deviations", "missing_data", "measurement", "reported_result"),
     "robins-i": (
@@ -46,6 +54,10 @@ ROB1_HEADERS = (
     "Selective.reporting",
     "Other.sources.of.bias",
 )
+
+
+MAX_STUDY = 10_000
+"""Longest study id an evidence file holds (characters)."""
 
 
 @dataclass
@@ -82,25 +94,39 @@ def read_robvis(path: str, tool: str) -> RobTable:
     from gradecli.io.source import read_text
 
     text = read_text(path)
-    rows = list(csv.reader(io.StringIO(text)))
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
+    # newline="": a line may end in LF, CRLF or CR alone (old Mac files); each row keeps the line it
+    # started on, so problems point at the right line even after blank lines or quoted line breaks
+    reader = csv.reader(io.StringIO(text, newline=""))
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        start = 1
+        for r in reader:
+            numbered.append((start, r))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError.single(path, _csv_error(exc), reader.line_num or 1, 1) from None
+    while numbered and not any(c.strip() for c in numbered[-1][1]):
+        numbered.pop()
+    while numbered and not any(c.strip() for c in numbered[0][1]):
+        numbered.pop(0)  # blank lines before the header
+    if not numbered:
         raise InputError.single(path, "empty file: expected a header Study,D1,...,Overall")
+    hline = numbered[0][0]
+    rows = [r for _, r in numbered]
     header = [h.strip() for h in rows[0]]
     has_weight = header[-1].lower() == "weight"
     n_dom = len(header) - 2 - has_weight
     if len(header) < 3 or header[1 + n_dom].lower() != "overall":
         raise InputError.single(
-            path, "header must be Study, one column per domain, Overall[, Weight] (robvis layout)", 1, 1
+            path, "header must be Study, one column per domain, Overall[, Weight] (robvis layout)", hline, 1
         )
     want = len(DOMAINS[tool])
     if n_dom != want:
-        raise InputError.single(path, f"{tool} has {want} domains, but the header has {n_dom} domain columns", 1, 1)
+        raise InputError.single(path, f"{tool} has {want} domains, but the header has {n_dom} domain columns", hline, 1)
     problems: list[Problem] = []
     out: list[RobRow] = []
     seen: set[str] = set()
-    for i, r in enumerate(rows[1:], start=2):
+    for i, r in numbered[1:]:
         if not any(c.strip() for c in r):
             continue
         if len(r) != len(header):
@@ -109,6 +135,11 @@ def read_robvis(path: str, tool: str) -> RobTable:
         study = r[0].strip()
         if not study:
             problems.append(Problem(path, i, 1, "Study", "empty study label"))
+            continue
+        if len(study) > MAX_STUDY:
+            problems.append(
+                Problem(path, i, 1, "Study", f"study label of {len(study):,} characters; the limit is {MAX_STUDY:,}")
+            )
             continue
         if study in seen:
             problems.append(Problem(path, i, 1, "Study", f"study {study!r} appears twice"))
@@ -165,9 +196,12 @@ def merge_into_evidence(tab: RobTable, evidence_path: str) -> tuple[str, list[st
         st["risk_of_bias"] = {"tool": tab.tool, "overall": row.overall, "domains": row.domains}
     if tab.has_weight:
         notes.append("the Weight column has no place in an evidence file and was not imported")
-    header = [f"Risk of bias ({tab.tool}) merged by gradecli from the robvis table {tab.file}.", ""]
+    from gradecli.io.source import safe_name
+
+    header = [f"Risk of bias ({tab.tool}) merged by gradecli from the robvis table {safe_name(tab.file)}.", ""]
+    notes = [safe_name(n) for n in notes]
     text = dump_evidence(doc, header)
-    check_evidence_text(text, evidence_path)
+    check_evidence_text(text, evidence_path, tab.file)
     return text, notes
 
 

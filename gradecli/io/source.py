@@ -60,3 +60,13 @@ def decode(raw: bytes, name: str) -> str:
         line = text.count("\n", 0, pos) + 1
         raise InputError.single(name, "contains a NUL character: this is not a text file", line, 1)
     return text
+
+
+def safe_name(name: str) -> str:
+    """``name`` (a file name from the command line) as text that can be written as UTF-8: a byte of
+    a non-UTF-8 file name (kept by Python as a lone surrogate such as ``\\udcff``) is shown as
+    ``\\xff``."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -14,6 +14,7 @@ file is reported at once (up to ``MAX_PROBLEMS``) as ``FILE:LINE:COL: column: me
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 
 from gradecli.io.source import read_text
@@ -30,6 +31,25 @@ FORMS: dict[str, tuple[str, ...]] = {
 INT_COLS = frozenset({"events_t", "n_t", "events_c", "n_c"})
 MAX_PROBLEMS = 100
 MAX_N = 10**12  # larger group sizes are surely an error (and would lose precision)
+
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+"""Numbers are written with ASCII digits only: Python's ``int`` and ``float`` also take ``1_0``,
+Arabic-Indic ``٤`` and full-width ``４``, which a CSV of study data must not hold."""
+
+
+def _strict_int(s: str) -> int:
+    s = s.strip()
+    if not _INT.fullmatch(s):
+        raise ValueError(s)
+    return int(s)
+
+
+def _strict_float(s: str) -> float:
+    s = s.strip()
+    if not _FLOAT.fullmatch(s):
+        raise ValueError(s)
+    return float(s)
 
 
 def _split(line: str) -> list[tuple[str, int]] | None:
@@ -164,19 +184,20 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
                 continue
             try:
                 if c in INT_COLS:
-                    x = float(int(s)) if s.lstrip("+-").isdigit() else float(s)
+                    x = float(_strict_int(s)) if _INT.fullmatch(s) else _strict_float(s)
                     if x != x or math.isinf(x) or x != int(x):
                         bad(lineno, col, c, f"not a whole number: {s!r}")
                         ok = False
                         continue
                 else:
-                    x = float(s)
+                    x = _strict_float(s)
                     if not math.isfinite(x):
                         bad(lineno, col, c, f"not a finite number: {s!r}")
                         ok = False
                         continue
             except (ValueError, OverflowError):
-                bad(lineno, col, c, f"not a number: {s!r}")
+                hint = " (write numbers with the digits 0-9)" if not s.isascii() or "_" in s else ""
+                bad(lineno, col, c, f"not a number: {s!r}{hint}")
                 ok = False
                 continue
             vals.append(x)
@@ -188,7 +209,7 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
             for lst, x in zip(data, vals, strict=True):
                 lst.append(x)
 
-    convs = [int if c in INT_COLS else float for c in cols]
+    convs: list[Callable[[str], float]] = [_strict_int if c in INT_COLS else _strict_float for c in cols]
     if form == "dichotomous":
 
         def valid(v: Sequence[float]) -> bool:

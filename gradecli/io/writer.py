@@ -106,14 +106,20 @@ def dump_evidence(doc: Mapping[str, object], header: list[str]) -> str:
     return "\n".join(lines + out) + "\n"
 
 
-def check_evidence_text(text: str, name: str) -> None:
-    """Parse the text back with the loader; an invalid result is a bug in the importer."""
+def check_evidence_text(text: str, name: str, source: str | None = None) -> None:
+    """Parse the text back with the loader. An invalid result comes from what the input file
+    (``source``; ``name`` when not given) holds, e.g. a study name longer than an evidence file
+    allows: an :class:`InputError` naming the input file and the field."""
     from gradecli.io.evidence import parse_evidence
 
     try:
         parse_evidence(text, name)
     except InputError as exc:
-        raise RuntimeError("the importer produced an invalid evidence file: " + exc.problems[0].format()) from None
+        p = exc.problems[0]
+        what = f"{p.path}: {p.message}" if p.path else p.message
+        raise InputError.single(
+            source or name, f"cannot be imported: the importer produced an invalid evidence file: {what}"
+        ) from None
 
 
 def write_output(text: str, output: str | None, inputs: list[str], force: bool) -> None:
