@@ -16,6 +16,7 @@ the Assessment only.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,8 +48,44 @@ def rule_set_inputs(*refs: str | None, config_path: Path | None = None) -> list[
     repository's config: inputs too, so that no ``--output`` may write over them."""
     from gradecli.io.paths import looks_like_path
 
-    found = [ref for ref in refs if ref and looks_like_path(ref)]
+    found: list[str] = []
+    for ref in refs:
+        if ref and looks_like_path(ref):
+            found.append(ref)
+            found.extend(_extended(Path(ref)))
     return found + ([str(config_path)] if config_path is not None else [])
+
+
+def _extended(path: Path) -> list[str]:
+    """The rule-set files that ``path`` reaches through ``extends:`` (parents, grandparents …): inputs
+    as much as the file named on the command line. Best effort and never an error — a file that cannot
+    be read or parsed, a shipped name, a path that leads out of the folder, a loop all end the chain
+    (loading the rule set reports them properly); at most ``MAX_EXTENDS_DEPTH`` + 1 levels."""
+    from gradecli.grade.ruleset import MAX_EXTENDS_DEPTH
+    from gradecli.io.paths import looks_like_path, resolve_inside
+    from gradecli.io.source import read_text
+    from gradecli.io.tree import parse
+
+    found: list[str] = []
+    seen: set[str] = set()
+    for _ in range(MAX_EXTENDS_DEPTH + 1):
+        try:
+            key = os.path.realpath(path)
+            if key in seen or not path.is_file():
+                break
+            seen.add(key)
+            data = parse(read_text(str(path)), str(path), json_syntax=False).data
+        except Exception:  # unreadable, too big, not YAML: loading the rule set says why
+            break
+        parent = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(parent, str) or not parent or not looks_like_path(parent):
+            break  # no parent, or a shipped rule set by name
+        try:
+            path = resolve_inside(parent, path.parent)
+        except (ValueError, OSError):
+            break
+        found.append(str(path))
+    return found
 
 
 def load_config(start: Path | None = None) -> tuple[CheckConfig, Path | None]:

@@ -130,16 +130,18 @@ def assess(
     if detail:
         import io
 
-        from rich.console import Console
+        from gradecli.commands.terminal import plain_console
 
         buffer = io.StringIO()
-        _detail(result, Console(file=buffer, highlight=False, color_system=None))
+        _detail(result, plain_console(buffer))
         text += buffer.getvalue()
     if target is None:
         click.echo(text, nl=False)
         return
     try:
         write_atomic(target, text.encode("utf-8"))
+    except BrokenPipeError:
+        raise  # -o /dev/stdout and the reader went away: a quiet end, as with -o -
     except OSError as exc:
         _fail(f"--output {output}: cannot write: {exc.strerror or exc}")
     click.echo(f"gradecli: wrote {fmt} to {output}", err=True)
@@ -175,10 +177,10 @@ def _render(fmt: str, result: Assessment, other_result: Assessment | None, profi
     else:  # a table for a file: plain text, no colour, width from COLUMNS (else Rich's 80)
         import io
 
-        from rich.console import Console
+        from gradecli.commands.terminal import plain_console
 
         buffer = io.StringIO()
-        _table(result, other_result, profile, Console(file=buffer, highlight=False, color_system=None))
+        _table(result, other_result, profile, plain_console(buffer))
         return buffer.getvalue()
     return render(result)
 

@@ -162,6 +162,8 @@ def _write(fig, target, output: str, fmt: str, dpi: float) -> None:  # type: ign
     data = figure_bytes(fig, fmt, dpi)
     try:
         write_atomic(target, data)
+    except BrokenPipeError:
+        raise  # -o /dev/stdout and the reader went away: a quiet end, as with -o -
     except OSError as exc:
         _fail(f"-o {output}: cannot write: {exc.strerror or exc}")
     click.echo(f"gradecli: wrote {fmt} to {output}", err=True)

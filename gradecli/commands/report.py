@@ -48,6 +48,8 @@ def report(file: str, output: str, rules: str | None) -> None:
         return
     try:
         write_atomic(target, html.encode("utf-8"))
+    except BrokenPipeError:
+        raise  # -o /dev/stdout and the reader went away: a quiet end, as with -o -
     except OSError as exc:
         _fail(f"--output {output}: cannot write: {exc.strerror or exc}")
     click.echo(f"gradecli: wrote the report to {output}", err=True)

@@ -22,14 +22,36 @@ class OutputError(Exception):
     """The report cannot be written to the requested path; the message is one line for the user."""
 
 
+def shown(name: object, limit: int = 80) -> str:
+    """A path for a one-line message: control characters escaped, and cut short in the middle when it
+    is very long (a name of 300 characters would drown the reason)."""
+    text = str(name)
+    if not text.isprintable():
+        text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    if len(text) > limit:
+        keep = (limit - 3) // 2
+        text = f"{text[:keep]}...{text[-keep:]}"
+    return text
+
+
 def check_target(output: str, inputs: list[str]) -> Path:
     """Return the path to write for ``--output PATH``, or raise :class:`OutputError` when writing there
-    would destroy an input file or cannot work (a directory, a missing parent directory)."""
+    would destroy an input file or cannot work (a directory, a missing parent directory, a name the
+    file system refuses: too long, a component that is a file, no permission to look)."""
+    try:
+        return _check_target(output, inputs)
+    except OSError as exc:  # e.g. ENAMETOOLONG from a stat on a name longer than 255 bytes
+        raise OutputError(f"cannot write {shown(output)}: {_why(exc)}") from None
+    except ValueError as exc:  # an embedded NUL byte
+        raise OutputError(f"cannot write {shown(output)}: {exc}") from None
+
+
+def _check_target(output: str, inputs: list[str]) -> Path:
     import stat
 
     target = Path(output)
     if target.is_dir():
-        raise OutputError(f"--output {output}: is a directory; give a file name")
+        raise OutputError(f"--output {shown(output)}: is a directory; give a file name")
     try:
         special = not stat.S_ISREG(os.stat(target).st_mode)
     except OSError:
@@ -47,9 +69,9 @@ def check_target(output: str, inputs: list[str]) -> Path:
             with contextlib.suppress(OSError):
                 same = os.path.samefile(source, resolved)
         if same:
-            raise OutputError(f"--output {output}: is the input file {name}; refusing to overwrite it")
+            raise OutputError(f"--output {shown(output)}: is an input file ({shown(name)}); refusing to overwrite it")
     if not resolved.parent.is_dir():
-        raise OutputError(f"--output {output}: directory {resolved.parent} does not exist")
+        raise OutputError(f"--output {shown(output)}: directory {shown(resolved.parent)} does not exist")
     return resolved
 
 
@@ -64,7 +86,7 @@ def _mode_for(path: Path) -> int:
 
 
 def _why(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+    return exc.strerror or " ".join(str(exc).split())[:200]
 
 
 def _write_special(path: Path, data: bytes) -> None:
@@ -76,7 +98,7 @@ def _write_special(path: Path, data: bytes) -> None:
     except BrokenPipeError:
         raise  # the reader went away: the command line ends quietly
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+        raise OutputError(f"cannot write {shown(path)}: {_why(exc)}") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -90,7 +112,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         existing = None
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+        raise OutputError(f"cannot write {shown(path)}: {_why(exc)}") from None
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         _write_special(path, data)
         return
@@ -99,7 +121,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         # a short temporary name: the target's own name may be as long as the file system allows
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gradecli-", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+        raise OutputError(f"cannot write {shown(path)}: {_why(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -110,7 +132,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
+        raise OutputError(f"cannot write {shown(path)}: {_why(exc)}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
