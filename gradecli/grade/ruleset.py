@@ -31,7 +31,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar, overload
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, ValidationError, create_model
 
 from gradecli.grade.rules import BY_CODE, CONFIGURABLE, Rule, RuleSettings
 from gradecli.grade.rules.base import SwitchableSettings
@@ -55,12 +55,15 @@ if TYPE_CHECKING:
 _INSTALLED = Path(__file__).resolve().parent.parent / "rules_data"  # in a wheel (see pyproject.toml)
 RULES_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parent.parent.parent / "rules"
 MAX_EXTENDS_DEPTH = 8
+MAX_REF_LENGTH = 1024
+"""Longest rule-set name or path (``--rules``, ``extends:``): longer ones are refused as not found
+before the file system is asked (which would fail with "File name too long")."""
 
 S = TypeVar("S", bound=RuleSettings)
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
 
 class ScaleSettings(_Section):
@@ -68,27 +71,27 @@ class ScaleSettings(_Section):
     against: by imprecision (IMP-CROSS, IMP-RELATIVE), inconsistency (INC-I2, INC-STRADDLE: the zones
     of the study estimates) and the plain-language statements."""
 
-    relative_threshold: Annotated[float, Field(gt=1)] = Field(
+    relative_threshold: Annotated[float, Strict(), Field(gt=1)] = Field(
         1.25,
         description=(
             "Upper relative threshold (RR, OR, HR) of an appreciable effect, for an outcome with no "
             "thresholds and no assumed risk (GRADE 6's rough guide: 1.25)."
         ),
     )
-    relative_threshold_low: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+    relative_threshold_low: Annotated[float, Strict(), Field(gt=0, lt=1)] | None = Field(
         0.75,
         description=(
             "Lower relative threshold (GRADE 6: 'RR under 0.75'); null: 1/relative_threshold. An outcome's "
             "own thresholds.relative r is always applied as 1/r and r."
         ),
     )
-    smd_threshold: Annotated[float, Field(gt=0)] = Field(
+    smd_threshold: Annotated[float, Strict(), Field(gt=0)] = Field(
         0.5, description="Threshold of an SMD outcome that gives no thresholds.mid (KCE Process Book §5.5)."
     )
 
 
 class LevelStep(_Section):
-    max_points: Annotated[int, Field(ge=0)] = Field(description="Up to this many levels rated down ...")
+    max_points: Annotated[int, Strict(), Field(ge=0)] = Field(description="Up to this many levels rated down ...")
     level: Certainty = Field(description="... the certainty is this level (for evidence that starts High).")
 
 
@@ -322,6 +325,20 @@ def _locate_parent(ref: str, child: Path) -> Path:
     return resolve_inside(ref, child.parent) if looks_like_path(ref) else RULES_DIR / f"{ref}.yaml"
 
 
+def _os_reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.errno == 36:  # ENAMETOOLONG
+        return "a part of the name is too long for the file system"
+    return getattr(exc, "strerror", None) or str(exc)[:100]
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False (not an error) for a name the file system refuses (too long, NUL)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _read(path: Path) -> tuple[dict[str, object], Tree]:
     from gradecli.io.source import read_text
     from gradecli.io.tree import parse
@@ -341,7 +358,9 @@ def _check(path: Path, data: dict[str, object], tree: Tree) -> list[Problem]:
     legacy = _legacy_problem(path, data, tree)
     if legacy is not None:
         return [legacy]  # one line: the format changed, and how to write it now
-    problems: list[Problem] = []
+    problems: list[Problem] = _non_decimal_numbers(path, data, tree)
+    if problems:
+        return problems
     given = data.get("rules")
     if isinstance(given, dict):
         kept: dict[object, object] = {}
@@ -375,6 +394,23 @@ def _check(path: Path, data: dict[str, object], tree: Tree) -> list[Problem]:
     return problems
 
 
+def _non_decimal_numbers(path: Path, data: object, tree: Tree, at: tuple[str | int, ...] = ()) -> list[Problem]:
+    """Hex or octal numbers anywhere in a rule set (``sparse_participants: 0x96``): refused at their
+    line, as in evidence files — only plain decimal numbers are numbers."""
+    from gradecli.io.tree import NonDecimalInt
+    from gradecli.io.validation_errors import non_decimal_message
+    from gradecli.problems import Problem, format_path
+
+    if isinstance(data, NonDecimalInt):
+        line, col = tree.mark(at)
+        return [Problem(str(path), line, col, format_path(at), non_decimal_message(data))]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    out: list[Problem] = []
+    for key, value in items:
+        out.extend(_non_decimal_numbers(path, value, tree, (*at, key)))
+    return out
+
+
 def load_ruleset(ref: str = "default") -> RuleSet:
     """Load a rule set by name (``rules/NAME.yaml``) or path, following ``extends:`` (a path there is
     relative to the file that says it and may not lead out of that file's folder)."""
@@ -384,10 +420,12 @@ def load_ruleset(ref: str = "default") -> RuleSet:
 
     chain: list[tuple[Path, dict[str, object], Tree]] = []
     seen: set[Path] = set()
-    path = _locate(ref)
-    if not path.exists():
+    shown = ref if len(ref) <= 80 else ref[:77] + "..."
+    path = _locate(ref) if len(ref) <= MAX_REF_LENGTH else None
+    if path is None or not _is_file(path):
         names = ", ".join(available())
-        raise InputError.single(ref, f"no such rule set (shipped: {names}; or give a path to a .yaml file)")
+        why = f"the name is longer than {MAX_REF_LENGTH} characters" if path is None else "no such rule set"
+        raise InputError.single(shown, f"{why} (shipped: {names}; or give a path to a .yaml file)")
     while True:
         resolved = path.resolve()
         if resolved in seen:
@@ -401,12 +439,33 @@ def load_ruleset(ref: str = "default") -> RuleSet:
         if len(chain) > MAX_EXTENDS_DEPTH:
             raise InputError.single(str(path), f"`extends:` is more than {MAX_EXTENDS_DEPTH} levels deep")
         line, col = tree.mark(("extends",))
+        if not isinstance(parent, str):
+            raise InputError.single(
+                str(path),
+                f"extends: expected the name or path of a rule set, got {parent!r}"[:200],
+                line,
+                col,
+                "extends",
+            )
+        shown = repr(parent) if len(parent) <= 80 else repr(parent[:77] + "...")
+        if len(parent) > MAX_REF_LENGTH:
+            raise InputError.single(
+                str(path),
+                f"extends {shown}: no such rule set (the name is longer than {MAX_REF_LENGTH} characters)",
+                line,
+                col,
+                "extends",
+            )
         try:
-            nxt = _locate_parent(str(parent), path)
+            nxt = _locate_parent(parent, path)
         except PathOutsideError as exc:
             raise InputError.single(str(path), str(exc), line, col, "extends") from None
-        if not nxt.is_file():
-            raise InputError.single(str(path), f"extends {parent!r}: no such rule set", line, col, "extends")
+        except (OSError, ValueError) as exc:  # a part of the name too long for the file system, a NUL
+            raise InputError.single(
+                str(path), f"extends {shown}: no such rule set ({_os_reason(exc)})", line, col, "extends"
+            ) from None
+        if not _is_file(nxt):
+            raise InputError.single(str(path), f"extends {shown}: no such rule set", line, col, "extends")
         path = nxt
     # validate each file on its own, so errors point at the right file and line
     for p, data, tree in chain:

@@ -6,6 +6,11 @@ marks; gradecli then builds the Python values itself:
 * YAML 1.2 core schema: only ``true``/``false`` are booleans (``no``, ``on``, ``NO`` stay text, so a
   study id or a country code is never silently turned into a boolean); ``1e3`` is a number; dates
   stay text.
+* ``0x1f`` (hex) and ``0o17`` (octal) are whole numbers, as the core schema says, but built as
+  :class:`NonDecimalInt`, which remembers how it was written: gradecli's number fields refuse them
+  (only plain decimal numbers are numbers there). ``1_000`` (YAML 1.1 underscores) is text. A whole
+  number of more than ``MAX_INT_DIGITS`` decimal or ``MAX_NON_DECIMAL_DIGITS`` hex/octal digits is an
+  error at its line, before Python converts the digits.
 * No tags that build objects: any tag outside the core schema is an error.
 * Duplicate keys are errors (PyYAML would silently keep the last one).
 * Aliases are followed with a budget on the number of values built and on nesting depth, so an
@@ -86,6 +91,30 @@ _MERGE = "tag:yaml.org,2002:merge"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 _INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+MAX_INT_DIGITS = 4_300
+"""Longest decimal whole number read (Python's own limit on converting decimal text to an integer)."""
+MAX_NON_DECIMAL_DIGITS = 1_000
+"""Longest hex or octal whole number read (its decimal form must stay printable)."""
+
+
+class NonDecimalInt(int):
+    """A whole number written in hex (``0x1f``) or octal (``0o17``). It equals its value, but it
+    remembers its spelling (``repr`` and ``str`` give it back, never a huge decimal form), so that a
+    number field can refuse it: only plain decimal numbers are numbers in gradecli's files."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> NonDecimalInt:
+        self = super().__new__(cls, value)
+        self.text = text
+        return self
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
 _FLOAT_RE = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
@@ -369,12 +398,28 @@ class _Builder:
         if tag == _BOOL:
             return value.lower() == "true"
         if tag == _INT:
+            if not _INT_RE.match(value):  # an explicit !!int tag on 1_000 or text
+                shown = repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+                raise self._fail(
+                    node, path, f"{shown} is not a whole number (only plain decimal numbers such as 12 are)"
+                )
+            if value.startswith(("0x", "0o")):
+                if len(value) - 2 > MAX_NON_DECIMAL_DIGITS:
+                    raise self._fail(
+                        node,
+                        path,
+                        f"a {'hex' if value[1] == 'x' else 'octal'} number of {len(value) - 2:,} digits: only plain "
+                        "decimal numbers such as 12 are read as numbers",
+                    )
+                return NonDecimalInt(int(value[2:], 16 if value[1] == "x" else 8), value)
+            if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+                raise self._fail(
+                    node, path, f"a whole number of {len(value.lstrip('+-')):,} digits (at most {MAX_INT_DIGITS:,})"
+                )
             try:
-                if value.startswith("0o"):
-                    return int(value[2:], 8)
-                return int(value, 16) if value.startswith("0x") else int(value)
-            except ValueError:
-                raise self._fail(node, path, f"{value!r} is not an integer") from None
+                return int(value)
+            except ValueError:  # pragma: no cover - the pattern and the length are checked above
+                raise self._fail(node, path, "not a whole number") from None
         if tag == _FLOAT:
             low = value.lower()
             if low.endswith(".nan"):
@@ -383,8 +428,9 @@ class _Builder:
                 return -math.inf if low.startswith("-") else math.inf
             try:
                 return float(value)
-            except ValueError:
-                raise self._fail(node, path, f"{value!r} is not a number") from None
+            except ValueError:  # an explicit !!float tag on text
+                shown = repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+                raise self._fail(node, path, f"{shown} is not a number") from None
         if tag == "tag:yaml.org,2002:timestamp":
             return value
         raise self._fail(node, path, _tag_message(tag))

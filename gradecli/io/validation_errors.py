@@ -15,7 +15,7 @@ import typing
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from gradecli.io.tree import Tree
+from gradecli.io.tree import NonDecimalInt, Tree
 from gradecli.model.checks import did_you_mean
 from gradecli.problems import Problem, format_path
 
@@ -118,6 +118,10 @@ def _message(err: ErrorDetails, root: type[BaseModel], loc: tuple[int | str, ...
         if field == "reason":
             return "the `reason` is empty: every reviewer judgment must say why"
         return "must not be empty"
+    if kind == "format_version":
+        return f"the format version is the plain number 1 (`gradecli: 1`), got {_describe(value)}"
+    if kind == "not_a_number" or (kind in _NUMBER_TYPES and isinstance(value, bool | str | NonDecimalInt)):
+        return _not_a_number(value, str(ctx.get("word") or _TYPE_WORDS[kind]))
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_describe(value)}"
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -137,6 +141,36 @@ _TYPE_WORDS = {
     "bool_type": "true or false",
     "bool_parsing": "true or false",
 }
+
+
+_NUMBER_TYPES = frozenset({"int_parsing", "int_type", "float_parsing", "float_type"})
+_NUMBER_LIKE = re.compile(
+    r"^\s*[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?|\.[0-9_]+)\s*$"
+)
+
+
+def non_decimal_message(value: NonDecimalInt, word: str = "a number") -> str:
+    """Hex or octal where a number belongs: refused, not read as its value."""
+    kind = "hex" if value.text.startswith("0x") else "octal"
+    return (
+        f"expected {word}, got the {kind} number {_show(value)}: only plain decimal numbers such as 12 or 0.25 "
+        "are read as numbers (no hex 0x…, octal 0o… or _ separators)"
+    )
+
+
+def _not_a_number(value: object, word: str) -> str:
+    """A number field given true/false or text: never read as a number (``true`` is not 1, ``'4'``
+    not 4, ``1_0`` not 10, ``0x1f`` not 31)."""
+    if isinstance(value, bool):
+        return f"expected {word}, got {str(value).lower()} (true/false is not a number)"
+    if isinstance(value, NonDecimalInt):
+        return non_decimal_message(value, word)
+    if isinstance(value, str) and _NUMBER_LIKE.match(value[:200]):
+        return (
+            f"expected {word}, got the text {_show(value)}: only plain decimal numbers such as 12 or 0.25, "
+            "not in quotes, are numbers (no hex 0x…, octal 0o… or _ separators)"
+        )
+    return f"expected {word}, got {_describe(value)}"
 
 
 def _other_vocabulary(value: object, expected: list[str]) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -22,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from gradecli.io.tree import NonDecimalInt
 from gradecli.model.vocab import (
     Benefit,
     Certainty,
@@ -70,8 +72,47 @@ Reason = Annotated[
 ]
 Text = Annotated[str, Field(max_length=100_000)]
 """Free text (notes, reasons given with a risk-of-bias judgment, sources): at most 100,000 characters."""
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
-Positive = Annotated[int, Field(ge=1, le=1_000_000_000)]
+
+
+def _a_number(value: object) -> object:
+    """Refuse true/false and text where a number belongs, before pydantic's lax mode would take
+    ``true`` as 1 or ``'4'`` (a quoted string, or ``1_0`` that YAML leaves as text) as a number, and
+    refuse hex and octal (:class:`~gradecli.io.tree.NonDecimalInt`); a whole number still fits a
+    float field and 4.0 a count."""
+    if isinstance(value, bool | str | NonDecimalInt):
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError("not_a_number", "not a number", {"word": "a number"})
+    return value
+
+
+def _a_whole_number(value: object) -> object:
+    """:func:`_a_number` for a whole number."""
+    if isinstance(value, bool | str | NonDecimalInt):
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError("not_a_number", "not a whole number", {"word": "a whole number"})
+    return value
+
+
+def _format_version(value: object) -> object:
+    """The format version is the plain whole number 1: not ``true``, ``1.0``, ``'1'`` or ``0x1``."""
+    if isinstance(value, bool | NonDecimalInt) or not isinstance(value, int):
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError("format_version", "not a format version", {"input": value})
+    return value
+
+
+WHOLE = BeforeValidator(_a_whole_number)
+"""Put last in ``Annotated[int, Field(...), WHOLE]`` (after the constraints, which keeps them in the JSON
+schema): a whole number written as one (not true/false, not text, not hex/octal)."""
+NUMBER = BeforeValidator(_a_number)
+"""Like :data:`WHOLE`, for a number."""
+Int = Annotated[int, WHOLE]
+Num = Annotated[float, NUMBER]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000), WHOLE]
+Positive = Annotated[int, Field(ge=1, le=1_000_000_000), WHOLE]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +136,7 @@ class Amstar(Strict):
     """How many of AMSTAR items 1–4 the review meets (a priori design, duplicate selection and
     extraction, comprehensive search, grey literature): Pollock 2016's review-quality criterion."""
 
-    items_met: Annotated[int, Field(ge=0, le=4)]
+    items_met: Annotated[int, Field(ge=0, le=4), WHOLE]
     reason: Reason
     source: Text | None = None
 
@@ -231,7 +272,7 @@ RiskOfBias = Annotated[
 class Study(Strict):
     id: NonEmpty
     design: Design
-    year: Annotated[int, Field(ge=1000, le=3000)] | None = None
+    year: Annotated[int, Field(ge=1000, le=3000), WHOLE] | None = None
     funding: NonEmpty | None = Field(None, description="e.g. industry, public, mixed, not reported.")
     registration: NonEmpty | None = None
     notes: Text | None = None
@@ -272,11 +313,11 @@ class DichotomousRow(_Row):
 class ContinuousRow(_Row):
     """Mean, standard deviation and participants per arm."""
 
-    mean_t: float
-    sd_t: float
+    mean_t: Num
+    sd_t: Num
     n_t: Count
-    mean_c: float
-    sd_c: float
+    mean_c: Num
+    sd_c: Num
     n_c: Count
 
 
@@ -290,11 +331,11 @@ class GenericRow(_Row):
     ``n_t``/``n_c`` (or ``participants``) give the number of participants when known.
     """
 
-    yi: float | None = None
-    sei: Annotated[float, Field(gt=0)] | None = None
-    estimate: float | None = None
-    ci: tuple[float, float] | None = None
-    se: Annotated[float, Field(gt=0)] | None = None
+    yi: Num | None = None
+    sei: Annotated[float, Field(gt=0), NUMBER] | None = None
+    estimate: Num | None = None
+    ci: tuple[Num, Num] | None = None
+    se: Annotated[float, Field(gt=0), NUMBER] | None = None
     n_t: Count | None = None
     n_c: Count | None = None
     participants: Count | None = None
@@ -353,16 +394,16 @@ class SummaryResult(Strict):
     both be left out when the source reports that studies measured the outcome but gives no result.
     """
 
-    estimate: float | None = None
-    ci: tuple[float, float] | None = None
+    estimate: Num | None = None
+    ci: tuple[Num, Num] | None = None
     participants: Count | None = None
     participants_t: Count | None = None
     participants_c: Count | None = None
     studies: Count | None = None
     events_t: Count | None = None
     events_c: Count | None = None
-    i2: Annotated[float, Field(ge=0, le=100)] | None = Field(None, description="I² in percent.")
-    tau2: Annotated[float, Field(ge=0)] | None = None
+    i2: Annotated[float, Field(ge=0, le=100), NUMBER] | None = Field(None, description="I² in percent.")
+    tau2: Annotated[float, Field(ge=0), NUMBER] | None = None
     model: Model | None = Field(None, description="The model the source review used, if known.")
     design: Literal["rct", "nrsi", "mixed"] | None = Field(
         None,
@@ -396,13 +437,15 @@ class Thresholds(Strict):
 
     target: Literal["auto", "important_effect", "little_or_no_effect", "any_effect", "trivial_zone"] = "auto"
     per: Literal[10, 100, 1000, 10000, 100000] = 1000
-    mid: Annotated[float, Field(gt=0)] | None = None
-    mid_benefit: Annotated[float, Field(gt=0)] | None = None
-    mid_harm: Annotated[float, Field(gt=0)] | None = None
-    moderate: Annotated[float, Field(gt=0)] | None = None
-    large: Annotated[float, Field(gt=0)] | None = None
+    mid: Annotated[float, Field(gt=0), NUMBER] | None = None
+    mid_benefit: Annotated[float, Field(gt=0), NUMBER] | None = None
+    mid_harm: Annotated[float, Field(gt=0), NUMBER] | None = None
+    moderate: Annotated[float, Field(gt=0), NUMBER] | None = None
+    large: Annotated[float, Field(gt=0), NUMBER] | None = None
     relative: (
-        Annotated[float, Field(gt=1)] | tuple[Annotated[float, Field(gt=0, lt=1)], Annotated[float, Field(gt=1)]] | None
+        Annotated[float, Field(gt=1), NUMBER]
+        | tuple[Annotated[float, Field(gt=0, lt=1), NUMBER], Annotated[float, Field(gt=1), NUMBER]]
+        | None
     ) = None
     source: Text | None = None
 
@@ -416,8 +459,8 @@ class ReferenceInstrument(Strict):
     v6.5 §15.5.3.1): SMD × its SD, with its comparator mean when known."""
 
     name: NonEmpty
-    sd: Annotated[float, Field(gt=0)] = Field(description="A representative SD of the instrument.")
-    comparator_mean: float | None = Field(
+    sd: Annotated[float, Field(gt=0), NUMBER] = Field(description="A representative SD of the instrument.")
+    comparator_mean: Num | None = Field(
         None, description="The mean in the comparator group, in the instrument's units."
     )
     units: NonEmpty | None = Field(None, description="e.g. 'points (0–10)'.")
@@ -427,7 +470,7 @@ class ReferenceInstrument(Strict):
 class AssumedRisk(Strict):
     """An assumed comparator risk (a proportion, 0–1) for absolute effects, with its source."""
 
-    value: Annotated[float, Field(gt=0, lt=1)]
+    value: Annotated[float, Field(gt=0, lt=1), NUMBER]
     label: NonEmpty | None = Field(None, description="e.g. 'low risk', 'high risk' for several strata.")
     source: Text | None = None
     imprecision: DomainJudgement | None = Field(
@@ -459,7 +502,7 @@ class UpgradeJudgement(Strict):
     """A reason to rate up (observational evidence): levels 0, 1 or 2 (dose–response and
     residual confounding at most 1)."""
 
-    levels: Annotated[int, Field(ge=0, le=2)]
+    levels: Annotated[int, Field(ge=0, le=2), WHOLE]
     reason: Reason
 
 
@@ -645,7 +688,9 @@ class Evidence(Strict):
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    gradecli: Literal[1] = Field(description="Format version of the evidence file.")
+    gradecli: Annotated[Literal[1], BeforeValidator(_format_version)] = Field(
+        description="Format version of the evidence file."
+    )
     review: Review
     defaults: Defaults = Field(default_factory=Defaults)
     studies: list[Study] = Field(default_factory=list, max_length=100_000)

@@ -20,18 +20,65 @@ A rule is a class in its own module under :mod:`gradecli.grade.rules`, listed on
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from gradecli.grade.assessment import Proposal
 
 
-class RuleSettings(BaseModel):
-    """Settings of a rule that has none."""
+def _loose_number(annotation: object, value: object) -> str | None:
+    """Where ``value`` (plain data from a rule-set file) gives text or true/false for a number of a
+    nested model (``participant_bands: [{min: '100'}]``): a message, else None. The settings' own
+    fields are strict (:class:`RuleSettings`); nested models written in the rule modules are not."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _loose_number(typing.get_args(annotation)[0], value)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                field = annotation.model_fields.get(str(key))
+                if field is None:
+                    continue
+                if field.annotation in (int, float) and isinstance(item, bool | str):
+                    what = "a whole number" if field.annotation is int else "a number"
+                    shown = str(item).lower() if isinstance(item, bool) else repr(item)[:60]
+                    return f"{key}: expected {what}, got {shown} (write a plain decimal number, not in quotes)"
+                found = _loose_number(field.annotation, item)
+                if found:
+                    return f"{key}: {found}" if not found.startswith(f"{key}:") else found
+        return None
+    if origin in (list, tuple) and isinstance(value, list):
+        args = typing.get_args(annotation)
+        for item in value:
+            found = next((m for a in args if a is not Ellipsis and (m := _loose_number(a, item))), None)
+            if found:
+                return found
+        return None
+    if origin is not None:  # a union
+        return next((m for a in typing.get_args(annotation) if (m := _loose_number(a, value))), None)
+    return None
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class RuleSettings(BaseModel):
+    """Settings of a rule that has none.
+
+    Strict: a number must be written as one — ``true``, ``'150'`` (quoted) or ``1_50`` in a rule set
+    are refused, not taken as 1, 150 or 150 (a float setting still takes a whole number)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_loose_nested_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and isinstance(value, list | dict):
+            problem = _loose_number(field.annotation, value)
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 class SwitchableSettings(RuleSettings):

@@ -6,7 +6,7 @@ import math
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from gradecli.grade.assessment import Proposal
 from gradecli.grade.rules.base import Rule, SwitchableSettings, pct
@@ -18,29 +18,53 @@ if TYPE_CHECKING:
 
 Probability = Annotated[float, Field(gt=0, lt=1)]
 
+
+def _within(low: float, high: float, why: str) -> AfterValidator:
+    """A bound checked after the type (kept out of the JSON schema, which states gt 0 / lt 1): the
+    sample-size formulas divide by these values or take normal quantiles of them."""
+
+    def check(v: float) -> float:
+        if not low <= v <= high:
+            raise ValueError(f"must be from {low:g} to {high:g} ({why}), got {v!r}")
+        return v
+
+    return AfterValidator(check)
+
+
+RelativeReduction = Annotated[
+    float, Field(gt=0, lt=1), _within(0.001, 0.99, "the OIS divides by its square, a large ratio by 1 minus it")
+]
+"""A relative risk reduction, 0.1% to 99%: nearer 0 or 1 the formulas divide by (nearly) zero."""
+Alpha = Annotated[float, Field(gt=0, lt=1), _within(1e-6, 0.5, "smaller, 1 − α/2 has no finite normal quantile")]
+"""Two-sided type I error, 1e-6 to 0.5."""
+Power = Annotated[float, Field(gt=0, lt=1), _within(0.5, 0.999999, "higher, its normal quantile is infinite")]
+"""Power, 50% to 99.9999%."""
+EffectSize = Annotated[float, Field(gt=0), _within(0.001, 100, "a standardised mean difference")]
+"""A standardised mean difference to power for or to call large: 0.001 to 100."""
+
 OIS_CAP = 10**18
 """Optimal information sizes are capped here (far beyond any body of evidence): a comparator risk of
 1e-300 would otherwise divide by an underflowed (p0 − p1)² or give a 300-digit number."""
 
 
 class ImpOisSettings(SwitchableSettings):
-    ois_rrr: Probability = Field(
+    ois_rrr: RelativeReduction = Field(
         0.25, description="Relative risk reduction the trial is powered for (dichotomous outcomes; 0–1)."
     )
-    ois_smd: Annotated[float, Field(gt=0)] = Field(
+    ois_smd: EffectSize = Field(
         0.2,
         description="Continuous outcomes without an MID (or without SDs to scale it): the SMD to power for.",
     )
-    ois_alpha: Probability = Field(0.05, description="Two-sided type I error of the sample-size calculation.")
-    ois_power: Probability = Field(0.80, description="Power (1 − type II error) of the sample-size calculation.")
+    ois_alpha: Alpha = Field(0.05, description="Two-sided type I error of the sample-size calculation.")
+    ois_power: Power = Field(0.80, description="Power (1 − type II error) of the sample-size calculation.")
     far_below: Probability = Field(
         0.30, description="Below this share of the OIS: two levels (a large effect, or a CI that crosses a threshold)."
     )
-    large_rrr: Probability = Field(
+    large_rrr: RelativeReduction = Field(
         0.30,
         description="Ratio outcomes without `thresholds.large`: an effect this far from 1 is large (RR 0.70, 1/0.70).",
     )
-    large_smd: Annotated[float, Field(gt=0)] = Field(
+    large_smd: EffectSize = Field(
         0.8,
         description="A continuous outcome without `thresholds.large`: an SMD (or MD / pooled SD) this large is large.",
     )
