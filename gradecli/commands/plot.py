@@ -64,6 +64,15 @@ _OPTIONS = [
     ),
     click.option("--height", default=None, metavar="SIZE", help="Height, as --width. Default: from the content."),
     click.option(
+        "--max-rows",
+        "max_rows",
+        default=500,
+        show_default=True,
+        type=click.IntRange(1, 100_000),
+        help="The most study rows drawn: a forest plot with more is drawn summarised (the pooled result "
+        "and a note, no row per study); a traffic-light plot with more is left out (the summary bars stay).",
+    ),
+    click.option(
         "--dpi",
         default=100.0,
         show_default=True,
@@ -100,9 +109,7 @@ def plot() -> None:
     """
 
 
-def load_drawable(
-    file: str, output: str, rules: str | None, command: str = "plot"
-) -> tuple[Assessment, Path | None]:
+def load_drawable(file: str, output: str, rules: str | None, command: str = "plot") -> tuple[Assessment, Path | None]:
     """Check matplotlib, the output path (never an input: the evidence file, a rule set named on the
     command line or in the file, the repository's config) and the evidence file, in that order, and
     assess it under the rule set that applies (:func:`gradecli.pipeline.choose_rules`); return (the
@@ -180,19 +187,30 @@ def _write(fig, target, output: str, fmt: str, dpi: float) -> None:  # type: ign
 )
 @_with_options
 def forest(
-    file: str, outcome_id: str | None, output: str, width: str | None, height: str | None, dpi: float, rules: str | None
+    file: str,
+    outcome_id: str | None,
+    output: str,
+    width: str | None,
+    height: str | None,
+    max_rows: int,
+    dpi: float,
+    rules: str | None,
 ) -> None:
     """The forest plot of one outcome: studies, pooled diamond, prediction interval, thresholds, risk of bias."""
     fmt = _format(output)
     assessment, target = load_drawable(file, output, rules)
     outcome = _outcome(assessment, outcome_id, file)
-    from gradecli.plots.data import PlotDataError, forest_data
+    from gradecli.plots.data import PlotDataError, forest_data, limit_rows
     from gradecli.plots.forest import forest_figure
 
     try:
-        data = forest_data(outcome, assessment.studies)
+        data = limit_rows(forest_data(outcome, assessment.studies), max_rows)
     except PlotDataError as exc:
         _fail(str(exc))
+    if data.omitted:
+        click.echo(
+            f"gradecli plot: {data.omitted:,} studies: drawn summarised (more than --max-rows {max_rows:,})", err=True
+        )
     fig = forest_figure(data, parse_size(width, dpi, "--width"), parse_size(height, dpi, "--height"))
     _write(fig, target, output, fmt, dpi)
 
@@ -221,6 +239,7 @@ def rob(
     output: str,
     width: str | None,
     height: str | None,
+    max_rows: int,
     dpi: float,
     rules: str | None,
 ) -> None:
@@ -228,12 +247,19 @@ def rob(
     fmt = _format(output)
     assessment, target = load_drawable(file, output, rules)
     outcome = _outcome(assessment, outcome_id, file) if outcome_id is not None else None
-    from gradecli.plots.data import PlotDataError, rob_data
+    from gradecli.plots.data import PlotDataError, rob_data, too_many_for_traffic_light
     from gradecli.plots.rob import rob_figure
 
+    blocks = rob_data(assessment, outcome.id if outcome is not None else None)
+    too_many = too_many_for_traffic_light(blocks, max_rows) if kind != "summary" else None
+    if too_many and kind == "traffic-light":
+        _fail(f"{too_many}: --max-rows N draws more, --kind summary draws the summary bars")
+    if too_many:
+        click.echo(f"gradecli plot: {too_many}: only the summary bars are drawn (--max-rows N draws more)", err=True)
+        kind = "summary"
     try:
         fig = rob_figure(
-            rob_data(assessment, outcome.id if outcome is not None else None),
+            blocks,
             kind,
             parse_size(width, dpi, "--width"),
             parse_size(height, dpi, "--height"),

@@ -127,10 +127,50 @@ class ForestData:
     reference_note: str = ""
     favours: tuple[str, str] = ("", "")  # words under the left and right of the axis
     not_estimable: str | None = None
+    omitted: int = 0  # study rows not drawn (see :func:`limit_rows`)
+    row_limit: int = 0
 
     @property
     def ratio(self) -> bool:
         return self.log_scale
+
+    @property
+    def omitted_note(self) -> str:
+        return (
+            f"{self.omitted:,} study rows are not drawn: a forest plot draws at most {self.row_limit:,} "
+            "(every study's result is in the JSON assessment); the pooled result is drawn"
+        )
+
+
+MAX_FOREST_ROWS = 500
+"""The most study rows one forest plot draws (``gradecli plot forest --max-rows`` changes it).
+Above it the plot is *summarised*: the pooled result, the prediction interval and the thresholds
+without a row per study, and a note saying how many rows were left out. 500 rows are a plot about
+11,000 px tall, past what anyone reads; 20,000 rows took matplotlib 2 minutes and 1.7 GB."""
+
+
+def too_many_for_traffic_light(blocks: Sequence[RobBlock], max_rows: int = MAX_FOREST_ROWS) -> str | None:
+    """Why a traffic-light plot of ``blocks`` is not drawn (one block with more than ``max_rows``
+    studies: one row each), or None when it can be."""
+    big = [b for b in blocks if len(b.studies) > max_rows]
+    if not big:
+        return None
+    b = max(big, key=lambda x: len(x.studies))
+    return (
+        f"{len(b.studies):,} studies assessed with {b.tool_name}: a traffic-light plot draws at most "
+        f"{max_rows:,} rows (one per study)"
+    )
+
+
+def limit_rows(d: ForestData, max_rows: int = MAX_FOREST_ROWS) -> ForestData:
+    """``d`` itself when it has at most ``max_rows`` rows; else the summarised plot (no study rows)."""
+    if len(d.rows) <= max_rows:
+        return d
+    from dataclasses import replace
+
+    return replace(
+        d, rows=[], column_names=(), rob_columns=(), rob_column_names=(), omitted=len(d.rows), row_limit=max_rows
+    )
 
 
 class PlotDataError(Exception):

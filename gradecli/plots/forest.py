@@ -116,6 +116,8 @@ def _draw(d: ForestData, width: float | None, height: float | None, p: str) -> F
     plot_w = max(1.2, width - text_w)
     scale = width / (text_w + plot_w)  # if the text does not fit, it all shrinks together
     notes = [x for x in (d.method and d.method[0].upper() + d.method[1:], d.heterogeneity, d.reference_note) if x]
+    if d.omitted:
+        notes.insert(0, d.omitted_note)
     rob_note = bool(d.rob_columns)
     top_in, bottom_in = 0.55, 0.95 + 0.17 * (len(notes) + (2 if rob_note else 0))
     rows_h = ROW * (n + 4.2)

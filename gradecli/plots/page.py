@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment
-from gradecli.plots.data import PlotDataError, forest_data, rob_data
-from gradecli.plots.forest import forest_figure
+from gradecli.plots.data import PlotDataError, forest_data, limit_rows, rob_data, too_many_for_traffic_light
+from gradecli.plots.forest_svg import CSS as FOREST_CSS
+from gradecli.plots.forest_svg import forest_svg
 from gradecli.plots.output import figure_bytes, svg_fragment
 from gradecli.plots.rob import rob_figure
 from gradecli.report.html import escape  # html.escape after gradecli.escape.xml_text
@@ -173,10 +174,9 @@ def render(assessment: Assessment) -> str:
             except PlotDataError as exc:
                 body.append(f'<p class="meta">{escape(str(exc))}</p>')
             else:
-                svg = figure_bytes(forest_figure(data, id_prefix=f"{slug}-"), "svg")
                 body += [
                     f'<figure class="plot" role="group" aria-label="Forest plot: {escape(oa.name, quote=True)}">',
-                    inline_svg(svg),
+                    forest_svg(limit_rows(data), id_prefix=f"{slug}-"),
                     f"<figcaption>Forest plot: {escape(oa.name)}. Squares: study estimates (area by weight) with "
                     "95% CIs; diamond: pooled estimate; bar: prediction interval; dashed lines: the thresholds "
                     "the certainty was judged against.</figcaption>",
@@ -193,19 +193,25 @@ def render(assessment: Assessment) -> str:
     blocks = rob_data(assessment)
     body += ['<section class="part" id="risk-of-bias">', "<h2>Risk of bias</h2>"]
     if blocks:
-        svg = figure_bytes(rob_figure(blocks, id_prefix="all-"), "svg")
+        too_many = too_many_for_traffic_light(blocks)
+        svg = figure_bytes(rob_figure(blocks, kind="summary" if too_many else "both", id_prefix="all-"), "svg")
+        what = (
+            f"summary, share of studies; the traffic-light plot is left out: {too_many}"
+            if too_many
+            else "traffic-light plot and summary, share of studies"
+        )
         body += [
             '<figure class="plot" role="group" aria-label="Risk of bias figures">',
             inline_svg(svg),
-            "<figcaption>Risk of bias of every study in the file (traffic-light plot and summary, share of "
-            "studies). Green: low; yellow: some concerns / unclear / moderate; orange-red: high / serious; "
-            "dark red: critical; grey: no information.</figcaption>",
+            f"<figcaption>Risk of bias of every study in the file ({escape(what)}). Green: low; yellow: some "
+            "concerns / unclear / moderate; orange-red: high / serious; dark red: critical; grey: no "
+            "information.</figcaption>",
             "</figure>",
         ]
     else:
         body.append('<p class="meta">No study in the file has a risk-of-bias assessment.</p>')
     body.append("</section>")
-    page = page.replace("</style>", EXTRA_CSS + "\n</style>", 1)
+    page = page.replace("</style>", EXTRA_CSS + "\n" + FOREST_CSS + "\n</style>", 1)
     page = page.replace("<title>Summary of findings:", "<title>GRADE report:", 1)
     head, sep, tail = page.rpartition("</main>")
     return head + "\n".join(body) + "\n" + sep + tail

@@ -49,7 +49,11 @@ def _block_heights(b: RobBlock, kind: str) -> tuple[float, float]:
 
 
 def _draw(blocks: list[RobBlock], kind: str, width: float | None, height: float | None, p: str) -> Figure:
-    chars = max([len(s) for b in blocks for s in b.studies] + [len(x) for b in blocks for x in b.domain_long] + [8])
+    chars = max(
+        [len(s) for b in blocks for s in b.studies]
+        + [len(x) for b in blocks for x in b.domain_long]
+        + [len("Overall risk of bias")]
+    )
     label_w = min(chars, 52) * CHAR + 0.3
     cols = max(len(b.domains) + 1 for b in blocks)
     natural_w = max(label_w + 0.5 * cols + 0.6, 7.0 if kind != "traffic-light" else 0)
