@@ -226,3 +226,18 @@ def test_a_valid_ruleset_still_loads(tmp_path: Path) -> None:
     assert run_cli("rules", "show", str(path)).returncode == 0
     result = run_cli("assess", str(EXAMPLE), "--rules", str(path))
     assert result.returncode == 0, result.stderr
+
+
+def test_the_ois_bounds_the_loader_enforces_are_the_ones_the_rules_schema_and_docs_state() -> None:
+    """Editors (the JSON schema) and readers (docs/rules.md) see the same bounds the loader checks."""
+    import json
+
+    from conftest import ROOT
+
+    schema = json.loads((ROOT / "schema" / "rules.schema.json").read_text(encoding="utf-8"))
+    ois = next(v for k, v in schema["$defs"].items() if k.startswith("ImpOis"))["properties"]
+    bounds = {name: (ois[name]["minimum"], ois[name]["maximum"]) for name in ("ois_rrr", "ois_alpha", "ois_power")}
+    assert bounds == {"ois_rrr": (0.001, 0.99), "ois_alpha": (1e-6, 0.5), "ois_power": (0.5, 0.999999)}
+    assert (ois["ois_smd"]["minimum"], ois["ois_smd"]["maximum"]) == (0.001, 100)
+    docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert "(dichotomous outcomes; 0.001 to 0.99)" in docs and "(1e-6 to 0.5)" in docs

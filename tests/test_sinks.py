@@ -248,6 +248,7 @@ def test_export_robvis(folder: Path) -> None:
 def test_assess_html(folder: Path) -> None:
     _, out = run(folder, "assess", "ev.json", "--format", "html")
     assert not XML_INVALID.findall(out)
+    assert "\r" not in out and "\\r\n##[error]old" in out  # a carriage return from a name is shown escaped
     assert "<img" not in out and "<details" not in out
 
 
@@ -260,8 +261,9 @@ def test_report_page(folder: Path, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     target = tmp_path / "report.html"
     run(folder, "report", "ev.json", "-o", str(target))
-    page = target.read_text(encoding="utf-8")
+    page = target.read_bytes().decode("utf-8")  # no newline translation: a raw CR would show
     assert not XML_INVALID.findall(page)
+    assert "\r" not in page
     assert "<img" not in page and "<details" not in page
     for svg in re.findall(r"<svg.*?</svg>", page, flags=re.DOTALL):
         ET.fromstring(svg.encode("utf-8"))

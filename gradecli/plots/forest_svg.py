@@ -58,7 +58,7 @@ svg.forest .fp-none { fill: none; stroke: #c8ced4; stroke-width: 1; }
 
 def esc(text: str) -> str:
     """Text from the file, for SVG character data or an attribute value."""
-    return _escape(xml_text(text), quote=True)
+    return _escape(xml_text(text).replace("\r", "\\r"), quote=True)
 
 
 def _n(x: float) -> str:

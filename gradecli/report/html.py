@@ -24,8 +24,10 @@ _LABEL = re.compile(r"(^|· )(Population|Setting|Intervention|Comparison):")
 
 def escape(text: str, quote: bool = True) -> str:
     """:func:`html.escape` (quotes too: safe in an attribute) of text from the evidence file, after
-    the characters HTML and XML cannot hold are shown escaped (:func:`gradecli.escape.xml_text`)."""
-    return _html_escape(xml_text(text), quote=quote)
+    the characters HTML and XML cannot hold are shown escaped (:func:`gradecli.escape.xml_text`).
+    A carriage return is shown escaped too (``\\r``): HTML would fold it into a line break, and a raw
+    one in the page splits the lines of anything that reads the file line by line."""
+    return _html_escape(xml_text(text).replace("\r", "\\r"), quote=quote)
 
 
 CSS = """

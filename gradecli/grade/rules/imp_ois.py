@@ -31,15 +31,27 @@ def _within(low: float, high: float, why: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _schema(low: float, high: float) -> object:
+    """The bound in the JSON schema too (``minimum``/``maximum``), so editors and docs show it."""
+    return Field(json_schema_extra={"minimum": low, "maximum": high})
+
+
 RelativeReduction = Annotated[
-    float, Field(gt=0, lt=1), _within(0.001, 0.99, "the OIS divides by its square, a large ratio by 1 minus it")
+    float,
+    Field(gt=0, lt=1),
+    _schema(0.001, 0.99),
+    _within(0.001, 0.99, "the OIS divides by its square, a large ratio by 1 minus it"),
 ]
 """A relative risk reduction, 0.1% to 99%: nearer 0 or 1 the formulas divide by (nearly) zero."""
-Alpha = Annotated[float, Field(gt=0, lt=1), _within(1e-6, 0.5, "smaller, 1 − α/2 has no finite normal quantile")]
+Alpha = Annotated[
+    float, Field(gt=0, lt=1), _schema(1e-6, 0.5), _within(1e-6, 0.5, "smaller, 1 − α/2 has no finite normal quantile")
+]
 """Two-sided type I error, 1e-6 to 0.5."""
-Power = Annotated[float, Field(gt=0, lt=1), _within(0.5, 0.999999, "higher, its normal quantile is infinite")]
+Power = Annotated[
+    float, Field(gt=0, lt=1), _schema(0.5, 0.999999), _within(0.5, 0.999999, "higher, its normal quantile is infinite")
+]
 """Power, 50% to 99.9999%."""
-EffectSize = Annotated[float, Field(gt=0), _within(0.001, 100, "a standardised mean difference")]
+EffectSize = Annotated[float, Field(gt=0), _schema(0.001, 100), _within(0.001, 100, "a standardised mean difference")]
 """A standardised mean difference to power for or to call large: 0.001 to 100."""
 
 OIS_CAP = 10**18
@@ -49,24 +61,29 @@ OIS_CAP = 10**18
 
 class ImpOisSettings(SwitchableSettings):
     ois_rrr: RelativeReduction = Field(
-        0.25, description="Relative risk reduction the trial is powered for (dichotomous outcomes; 0–1)."
+        0.25, description="Relative risk reduction the trial is powered for (dichotomous outcomes; 0.001 to 0.99)."
     )
     ois_smd: EffectSize = Field(
         0.2,
-        description="Continuous outcomes without an MID (or without SDs to scale it): the SMD to power for.",
+        description="Continuous outcomes without an MID (or without SDs to scale it): the SMD to power for "
+        "(0.001 to 100).",
     )
-    ois_alpha: Alpha = Field(0.05, description="Two-sided type I error of the sample-size calculation.")
-    ois_power: Power = Field(0.80, description="Power (1 − type II error) of the sample-size calculation.")
+    ois_alpha: Alpha = Field(0.05, description="Two-sided type I error of the sample-size calculation (1e-6 to 0.5).")
+    ois_power: Power = Field(
+        0.80, description="Power (1 − type II error) of the sample-size calculation (0.5 to 0.999999)."
+    )
     far_below: Probability = Field(
         0.30, description="Below this share of the OIS: two levels (a large effect, or a CI that crosses a threshold)."
     )
     large_rrr: RelativeReduction = Field(
         0.30,
-        description="Ratio outcomes without `thresholds.large`: an effect this far from 1 is large (RR 0.70, 1/0.70).",
+        description="Ratio outcomes without `thresholds.large`: an effect this far from 1 is large "
+        "(RR 0.70, 1/0.70; 0.001 to 0.99).",
     )
     large_smd: EffectSize = Field(
         0.8,
-        description="A continuous outcome without `thresholds.large`: an SMD (or MD / pooled SD) this large is large.",
+        description="A continuous outcome without `thresholds.large`: an SMD (or MD / pooled SD) this large is "
+        "large (0.001 to 100).",
     )
     always: bool = Field(
         False,
