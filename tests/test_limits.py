@@ -245,3 +245,49 @@ def test_a_zip_bomb_data_package_is_refused_before_unpacking(tmp_path: Path) -> 
     rc, err, mib = run_measured("import", "revman-data", str(bomb))
     one_line_error(rc, err, str(bomb), "the package unpacks to")
     assert mib < baseline_mib() + 50
+
+
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_nested_data_zips_share_one_unpacking_limit(tmp_path: Path) -> None:
+    """Each inner zip under the limit, together over it: refused on the bytes actually unpacked (it
+    used to check each zip on its own, so a 4.5 KB package unpacked 450 MiB and was accepted)."""
+    from gradecli.io.datapackage import MAX_BYTES as PACKAGE_BYTES
+
+    third = PACKAGE_BYTES // 3 + 2**20
+    inner = {f"data{i}.zip": _zip_of({f"part{i}-data-rows.csv": b"\0" * third}) for i in range(3)}
+    package = tmp_path / "CD000001-dataPackage.zip"
+    package.write_bytes(_zip_of(inner))
+    assert package.stat().st_size < 2**20
+    rc, err, mib = run_measured("import", "revman-data", str(package))
+    one_line_error(rc, err, str(package), "the package unpacks to")
+    assert mib < baseline_mib() + 2.2 * PACKAGE_BYTES / 2**20, "refused before a third data zip is unpacked"
+
+
+def test_a_member_that_lies_about_its_size_is_refused_without_unpacking_past_the_limit(tmp_path: Path) -> None:
+    """A member whose directory entry claims a small size and whose data inflate far beyond it is
+    read only up to the budget left (zipfile stops at the stated size; a short stated size is then a
+    damaged member) — never inflated whole in memory."""
+    import struct
+
+    from gradecli.io.datapackage import MAX_BYTES as PACKAGE_BYTES
+
+    real = _zip_of({"CD000002-data-rows.csv": b"\0" * (PACKAGE_BYTES + 2**20)})
+    raw = bytearray(real)
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # uncompressed size in both headers
+        i = raw.find(sig)
+        raw[i + offset : i + offset + 4] = struct.pack("<I", 1000)
+    package = tmp_path / "CD000002-dataPackage.zip"
+    package.write_bytes(bytes(raw))
+    rc, err, mib = run_measured("import", "revman-data", str(package))
+    one_line_error(rc, err, str(package), "damaged zip member")
+    assert mib < baseline_mib() + 50

@@ -88,17 +88,34 @@ def import_group() -> None:
 @click.option("-o", "--output", help="Evidence file to write (default: standard output).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@click.option(
+    "--rob-group",
+    "rob_groups",
+    multiple=True,
+    metavar='"GROUP=ID,ID"',
+    help="Which outcomes a RevMan risk-of-bias outcome group judges (ids as imported, analysis-C.O; "
+    "fnmatch patterns such as analysis-1.* allowed); repeatable. Those outcomes get per-study overrides "
+    "where the group's judgments change the overall.",
+)
 @_input_errors
-def revman(review: str, output: str | None, force: bool, quiet: bool) -> None:
+def revman(review: str, output: str | None, force: bool, quiet: bool, rob_groups: tuple[str, ...]) -> None:
     """Import a RevMan 5 review (.rm5) as one evidence file.
 
     Every analysis becomes an outcome with id analysis-C.O (comparison C, outcome O), with its
-    study rows, RevMan's effect measure and analysis method, and the RoB 1 judgments. What could
-    not be imported is listed on standard error. See docs/import.md.
+    study rows, RevMan's effect measure and analysis method, and the RoB 1 judgments with their
+    support. RevMan items judged per outcome group ("Objective outcomes", ...) give the study's
+    judgment from the "All outcomes" group; --rob-group says which outcomes another group judges.
+    What could not be imported is listed on standard error. See docs/import.md.
+
+    \b
+    Example:
+      gradecli import revman CD000023.rm5 -o ev.yaml \\
+        --rob-group "Objective outcomes=analysis-1.1,analysis-1.3" \\
+        --rob-group "Subjective outcomes=analysis-1.2"
     """
     from gradecli.io.revman import read_rm5, to_evidence
 
-    _write_review(to_evidence(read_rm5(review)), review, output, force, quiet)
+    _write_review(to_evidence(read_rm5(review), rob_groups), review, output, force, quiet)
 
 
 @import_group.command("revman-data")

@@ -124,30 +124,45 @@ def _read_members(path: str, notes: list[str] | None = None) -> dict[str, str]:
     return out
 
 
-def _from_zip(zf: zipfile.ZipFile, found: dict[str, bytes], path: str, depth: int) -> None:
+def _from_zip(
+    zf: zipfile.ZipFile, found: dict[str, bytes], path: str, depth: int, used: list[int] | None = None
+) -> None:
+    """The CSVs of ``zf`` (and of data zips inside it, two levels deep) into ``found``. ``used`` counts
+    the bytes actually unpacked so far at every level together: the directory's sizes are checked
+    first (a cheap refusal), then every member is read with the budget that is left, so a member
+    that lies about its size or a nest of zips cannot unpack more than :data:`MAX_BYTES` in all."""
+    used = used if used is not None else [0]
     total = sum(i.file_size for i in zf.infolist())
-    if total > MAX_BYTES:
-        raise InputError.single(path, f"the package unpacks to {total:,} bytes; the limit is {MAX_BYTES:,}")
+    if used[0] + total > MAX_BYTES:
+        raise InputError.single(path, f"the package unpacks to {used[0] + total:,} bytes; the limit is {MAX_BYTES:,}")
     for info in zf.infolist():
         name = os.path.basename(info.filename)
         if name.endswith(".csv"):
-            found[name] = _zip_member(zf, info, path)
+            found[name] = _zip_member(zf, info, path, used)
         elif name.endswith(".zip") and depth < 2 and "data" in name:
-            inner = _zip_member(zf, info, path)
+            inner = _zip_member(zf, info, path, used)
             try:
                 with zipfile.ZipFile(io.BytesIO(inner)) as izf:
-                    _from_zip(izf, found, f"{path}:{info.filename}", depth + 1)
+                    _from_zip(izf, found, f"{path}:{info.filename}", depth + 1, used)
             except zipfile.BadZipFile as exc:
                 raise InputError.single(f"{path}:{info.filename}", f"not a valid zip file: {exc}") from None
 
 
-def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes:
-    """The bytes of one member; an encrypted, damaged or unsupported member is an InputError."""
+def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, used: list[int]) -> bytes:
+    """The bytes of one member, read with at most the budget left (``MAX_BYTES - used[0]``); an
+    encrypted, damaged or unsupported member, or one that unpacks past the budget, is an InputError."""
     where = f"{path}:{info.filename}"
     if info.flag_bits & 0x1:
         raise InputError.single(where, "encrypted (password-protected) zip members are not supported")
+    left = MAX_BYTES - used[0]
     try:
-        return zf.read(info)
+        chunks: list[bytes] = []
+        got = 0
+        with zf.open(info) as fh:  # in 1 MiB steps: zipfile inflates a whole read() before it truncates
+            while got <= left and (chunk := fh.read(2**20)):
+                chunks.append(chunk)
+                got += len(chunk)
+        data = b"".join(chunks)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputError.single(where, f"damaged zip member: {exc}") from None
     except NotImplementedError as exc:
@@ -156,6 +171,10 @@ def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes:
         raise InputError.single(where, f"cannot unpack: {exc}") from None
     except OSError as exc:
         raise InputError.single(where, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > left:
+        raise InputError.single(where, f"the package unpacks to more than {MAX_BYTES:,} bytes (the limit)")
+    used[0] += len(data)
+    return data
 
 
 def _table(members: dict[str, str], key: str, path: str, required: bool = True) -> tuple[str, list[dict[str, str]]]:
@@ -256,7 +275,8 @@ def read_datapackage(path: str) -> RevmanReview:
         groups: dict[str, list[Row]] = {}
         for i, r in enumerate(rows):
             values = _values(r, kind, log_data)
-            groups.setdefault(r.get("Subgroup", ""), []).append(Row(r.get("Study", ""), i + 1, values, True))
+            footnote = " ".join((r.get("Footnotes") or "").split()) or None
+            groups.setdefault(r.get("Subgroup", ""), []).append(Row(r.get("Study", ""), i + 1, values, True, footnote))
         has_subgroups = any(name for name in groups)
         totals = (
             "YES"
@@ -306,7 +326,13 @@ def read_datapackage(path: str) -> RevmanReview:
                         unsupported.append(f"risk of bias of {r.get('Study')}: {value!r} for {d!r} not understood")
                     continue
                 rob.setdefault(r.get("Study", ""), []).append(
-                    RobEntry(i + 1, d.removesuffix(": All outcomes"), result, None)
+                    RobEntry(
+                        i + 1,
+                        d.removesuffix(": All outcomes"),
+                        result,
+                        None,
+                        " ".join(r.get(f"Domain (support): {d}", "").split()) or None,
+                    )
                 )
         if not rob:
             unsupported.append("the risk-of-bias table holds no judgments (e.g. 'Not applicable' after conversion)")

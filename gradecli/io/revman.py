@@ -18,9 +18,11 @@ Author names and e-mail addresses in ``COVER_SHEET`` are never read.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -58,6 +60,7 @@ class Row:
     order: int
     values: dict[str, float | None]
     estimable: bool
+    footnote: str | None = None  # the row's FOOTNOTE (RevMan's forest-plot footnote), flattened
 
 
 @dataclass
@@ -109,6 +112,7 @@ class RobEntry:
     item_name: str
     result: str  # YES | NO | UNKNOWN (or something else, reported)
     group_name: str | None
+    support: str | None = None  # the entry's DESCRIPTION ("Support for judgement"), flattened
 
 
 @dataclass
@@ -129,6 +133,7 @@ class RevmanReview:
     comparisons: list[Comparison]
     rob: dict[str, list[RobEntry]]  # raw study id → entries
     rob_items: list[tuple[int, str, str]]  # (NO, NAME, LEVEL)
+    rob_groups: dict[int, list[str]] = field(default_factory=dict)  # item NO → its outcome groups' NAMEs
     unsupported: list[str] = field(default_factory=list)
     has_sof: bool = False
     sof_rows: list[SofRow] = field(default_factory=list)  # the authors' Summary-of-findings rows
@@ -159,6 +164,43 @@ def _text(el: Element, tag: str) -> str | None:
         return None
     s = " ".join("".join(child.itertext()).split())
     return s or None
+
+
+def flat_text(el: Element | None) -> str | None:
+    """RevMan's HTML-ish rich text (``<P>`` paragraphs, ``<BR/>`` line breaks, inline ``<I>``, ``<B>``,
+    list items) as one line of plain text: whitespace runs become one space, line breaks and list
+    items ``"; "`` (a space after a sentence's own full stop), paragraphs a space."""
+    if el is None:
+        return None
+    lines: list[str] = []
+    cur: list[str] = []
+
+    def brk() -> None:
+        line = " ".join("".join(cur).split())
+        if line:
+            lines.append(line)
+        cur.clear()
+
+    def walk(e: Element) -> None:
+        if e.text:
+            cur.append(e.text)
+        for c in e:
+            tag = str(c.tag).upper()
+            if tag in ("BR", "P", "LI", "UL", "OL", "DIV", "TR"):
+                brk()
+                walk(c)
+                brk()
+            else:
+                walk(c)
+            if c.tail:
+                cur.append(c.tail)
+
+    walk(el)
+    brk()
+    out = ""
+    for line in lines:
+        out += ("" if not out else " " if out.endswith((".", ";", ":", "!", "?")) else "; ") + line
+    return out or None
 
 
 def _reported(el: Element, ratio: bool) -> Reported | None:
@@ -215,6 +257,7 @@ def _rows(el: Element, kind: str) -> list[Row]:
                 order=int(order) if order is not None else i + 1,
                 values={f: _num(r, f) for f in ROW_FIELDS[kind]},
                 estimable=r.get("ESTIMABLE", "YES") != "NO",
+                footnote="; ".join(t for t in (flat_text(f) for f in r.findall("FOOTNOTE")) if t) or None,
             )
         )
     return out
@@ -310,25 +353,30 @@ def _check_limits(root: Element, path: str) -> None:
                         )
 
 
-def _rob1_domain(name: str) -> str | None:
+def _rob1_domains(name: str) -> tuple[str, ...]:
+    """The RoB 1 domains a RevMan item judges (none: not a RoB 1 domain). A blinding item that names
+    both kinds ("Blinding (performance bias and detection bias)") or neither (the 2008 tool's single
+    "Blinding?") judges both blinding domains."""
     n = name.lower()
     if "sequence" in n or "randomi" in n:
-        return "sequence_generation"
+        return ("sequence_generation",)
     if "allocation" in n or "conceal" in n:
-        return "allocation_concealment"
+        return ("allocation_concealment",)
     if "blind" in n or "masking" in n:
-        if "outcome" in n or "assess" in n or "detection" in n:
-            return "blinding_outcome"
-        if "participant" in n or "personnel" in n or "performance" in n:
-            return "blinding_participants"
-        return None
+        outcome = "outcome" in n or "assess" in n or "detection" in n
+        participants = "participant" in n or "personnel" in n or "performance" in n
+        if outcome and not participants:
+            return ("blinding_outcome",)
+        if participants and not outcome:
+            return ("blinding_participants",)
+        return ("blinding_participants", "blinding_outcome")
     if "incomplete" in n or "attrition" in n:
-        return "incomplete_data"
+        return ("incomplete_data",)
     if "selective" in n or "reporting bias" in n:
-        return "selective_reporting"
+        return ("selective_reporting",)
     if n.startswith("other"):
-        return "other"
-    return None
+        return ("other",)
+    return ()
 
 
 def read_rm5(path: str) -> RevmanReview:
@@ -423,17 +471,24 @@ def read_rm5(path: str) -> RevmanReview:
 
     rob: dict[str, list[RobEntry]] = {}
     rob_items: list[tuple[int, str, str]] = []
+    rob_groups: dict[int, list[str]] = {}
     for qi_i, qi in enumerate(root.iterfind("QUALITY_ITEMS/QUALITY_ITEM")):
         qno = int(_num(qi, "NO") or qi_i + 1)
         qname = _text(qi, "NAME") or f"Item {qno}"
         level = qi.get("LEVEL", "STUDY")
         rob_items.append((qno, qname, level))
-        gnames = {g.get("ID"): _text(g, "NAME") for g in qi.findall("QUALITY_ITEM_DATA_ENTRY_GROUP")}
+        gnames = {
+            g.get("ID"): _text(g, "NAME") or g.get("ID") or f"group {j + 1}"
+            for j, g in enumerate(qi.findall("QUALITY_ITEM_DATA_ENTRY_GROUP"))
+        }
+        if gnames:
+            rob_groups[qno] = list(dict.fromkeys(gnames.values()))
         for ent in qi.iterfind("QUALITY_ITEM_DATA/QUALITY_ITEM_DATA_ENTRY"):
             sid = ent.get("STUDY_ID", "")
             gid = ent.get("GROUP_ID")
+            gname = (gnames.get(gid) or gid) if gid else None
             rob.setdefault(sid, []).append(
-                RobEntry(qno, qname, ent.get("RESULT", ""), gnames.get(gid) if gid else None)
+                RobEntry(qno, qname, ent.get("RESULT", ""), gname, flat_text(ent.find("DESCRIPTION")))
             )
 
     from gradecli.io.revman_sof import read_sof_rows
@@ -451,6 +506,7 @@ def read_rm5(path: str) -> RevmanReview:
         comparisons=comparisons,
         rob=rob,
         rob_items=rob_items,
+        rob_groups=rob_groups,
         unsupported=unsupported,
         has_sof=has_sof,
         sof_rows=sof_rows,
@@ -576,6 +632,115 @@ def _whole(x: float | None) -> int:
     return int(x)
 
 
+MAX_TEXT = 100_000
+"""Longest free text (support for a judgment, notes) an evidence file holds (characters)."""
+ALL_OUTCOMES = "all outcomes"
+
+
+def bounded(text: str, what: str, notes: list[str]) -> str:
+    """``text`` cut to :data:`MAX_TEXT` characters (ending in an ellipsis), with a note when it was."""
+    if len(text) <= MAX_TEXT:
+        return text
+    notes.append(f"{what}: {len(text):,} characters, cut to the evidence file's limit of {MAX_TEXT:,}")
+    return text[: MAX_TEXT - 1].rstrip() + "…"
+
+
+def _gkey(name: str) -> str:
+    """An outcome group's name as RevMan's groups are matched: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def _worst(*js: str | None) -> str:
+    return max((j for j in js if j is not None), key=lambda j: _WORST[j])
+
+
+def rob1_overall(doms: dict[str, str]) -> str:
+    """gradecli's derived RoB 1 overall: high if any key domain is high, low if all six are low."""
+    key = [doms.get(d) for d in ROB1_KEY]
+    if "high" in key:
+        return "high"
+    return "low" if all(k == "low" for k in key) else "unclear"
+
+
+@dataclass
+class _Item:
+    """One study's entries for one RoB 1 item: the study-level ones and those per outcome group."""
+
+    name: str
+    domain: str
+    plain: list[tuple[str, str | None]] = field(default_factory=list)  # (judgment, support)
+    groups: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # key → (name, judgment, support)
+
+    def study_level(self) -> tuple[str, bool]:
+        """The study-level judgment: a study-level entry; else the "All outcomes" group; else the
+        only group; else the worst of the groups (and True: ambiguous)."""
+        if self.plain:
+            return _worst(*(j for j, _ in self.plain)), False
+        if ALL_OUTCOMES in self.groups:
+            return self.groups[ALL_OUTCOMES][1], False
+        if len(self.groups) == 1:
+            return next(iter(self.groups.values()))[1], False
+        return _worst(*(j for _, j, _ in self.groups.values())), True
+
+    def support(self) -> str:
+        several = len(self.plain) + len(self.groups) > 1
+        parts = [text for _, text in self.plain if text]
+        for name, j, text in self.groups.values():
+            if several:
+                parts.append(f"{name} ({j}): {text}" if text else f"{name} ({j})")
+            elif text:
+                parts.append(text)
+        return " | ".join(parts)
+
+
+def _rob_group_map(
+    rv: RevmanReview, values: Sequence[str], outcome_ids: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``--rob-group "NAME=ID,ID"`` values → (outcome id → group key, group key → the group's name).
+    An unknown group, a pattern matching no outcome or an outcome given two groups is an InputError."""
+    known: dict[str, str] = {}
+    for names in rv.rob_groups.values():
+        for n in names:
+            known.setdefault(_gkey(n), n)
+    for entries in rv.rob.values():
+        for e in entries:
+            if e.group_name:
+                known.setdefault(_gkey(e.group_name), e.group_name)
+    mapping: dict[str, str] = {}
+    for value in values:
+        name, sep, pats = value.rpartition("=")
+        patterns = [p.strip() for p in pats.split(",") if p.strip()]
+        if not sep or not name.strip() or not patterns:
+            raise InputError.single(
+                rv.file,
+                f"--rob-group {value!r}: expected GROUP=OUTCOME[,OUTCOME...], e.g. "
+                '--rob-group "Subjective outcomes=analysis-1.2,analysis-2.*"',
+            )
+        key = _gkey(name)
+        if key not in known:
+            groups = ", ".join(repr(n) for n in known.values()) or "none"
+            raise InputError.single(
+                rv.file,
+                f"--rob-group {value!r}: no risk-of-bias outcome group {name.strip()!r} (the review's: {groups})",
+            )
+        for pat in patterns:
+            hits = [oid for oid in outcome_ids if fnmatch.fnmatchcase(oid, pat)]
+            if not hits:
+                raise InputError.single(
+                    rv.file,
+                    f"--rob-group {value!r}: {pat!r} matches no imported outcome (ids are analysis-C.O, "
+                    f"e.g. {outcome_ids[0] if outcome_ids else 'analysis-1.1'})",
+                )
+            for oid in hits:
+                prev = mapping.setdefault(oid, key)
+                if prev != key:
+                    raise InputError.single(
+                        rv.file,
+                        f"--rob-group: outcome {oid} is mapped to two groups, {known[prev]!r} and {known[key]!r}",
+                    )
+    return mapping, known
+
+
 @dataclass
 class ImportResult:
     doc: EvidenceDoc
@@ -585,7 +750,10 @@ class ImportResult:
     studies: int
 
 
-def to_evidence(rv: RevmanReview) -> ImportResult:
+def to_evidence(rv: RevmanReview, rob_groups: Sequence[str] = ()) -> ImportResult:
+    """The evidence document of a review. ``rob_groups``: ``--rob-group`` values (``GROUP=ID,ID``, ids
+    or fnmatch patterns of the outcomes written) that say which outcomes a RevMan outcome group of
+    per-group risk-of-bias items judges."""
     notes = list(rv.unsupported)
     # studies: display NAME, unique
     ids: dict[str, str] = {}
@@ -698,6 +866,8 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                         row.update(yi=v["ESTIMATE"], sei=v["SE"])
                         if v.get("TOTAL_1") and v.get("TOTAL_2"):
                             row.update(n_t=_whole(v["TOTAL_1"]), n_c=_whole(v["TOTAL_2"]))
+                    if r.footnote:
+                        row["notes"] = bounded(r.footnote, f"analysis {uid}: footnote of {sname}", notes)
                     rows_out.append(row)
                 analysis: dict[str, object] = dict(evidence_analysis(o))
                 if o.totals == "NO":
@@ -739,58 +909,133 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
                     notes.append(f"analysis {uid}: no usable study rows; imported with data: [] (no studies)")
                 outcomes.append(out)
 
-    # risk of bias (RoB 1)
+    # risk of bias (RoB 1): judgments stated once per study; per outcome group, overrides where they differ
+    group_map, gname_of = _rob_group_map(rv, rob_groups, [str(o["id"]) for o in outcomes])
+    mapped_groups = set(group_map.values())
     studies: list[dict[str, object]] = []
     unmapped: set[str] = set()
-    multi_group = False
+    ambiguous: set[str] = set()
+    seen_groups: dict[str, str] = {}  # group key → name, of the groups with judgments
+    # (raw study id, group key) → (overall for outcomes of that group, reason), where it differs
+    per_group: dict[tuple[str, str], tuple[str, str]] = {}
     for sid in list(ids):
         listed = rv.studies.get(sid)
         entry: dict[str, object] = {"id": ids[sid], "design": "rct"}
         if listed and listed.year:
             entry["year"] = listed.year
-        doms: dict[str, str] = {}
+        items: dict[tuple[int, str, str], _Item] = {}
         extra: list[str] = []
         for e in rv.rob.get(sid, []):
             j = ROB1_JUDGMENT.get(e.result.upper())
-            dom = _rob1_domain(e.item_name)
+            doms_of_item = _rob1_domains(e.item_name)
             if j is None:
                 notes.append(f"study {ids[sid]}: risk-of-bias result {e.result!r} for {e.item_name!r} not understood")
                 continue
-            if dom is None:
+            if not doms_of_item:
                 unmapped.add(e.item_name)
-                extra.append(f"{e.item_name}: {j}")
+                label = f"{e.item_name} [{e.group_name}]" if e.group_name else e.item_name
+                extra.append(f"{label}: {j}" + (f" ({e.support})" if e.support else ""))
                 continue
-            if dom in doms and doms[dom] != j:
-                multi_group = True
-            if dom not in doms or _WORST[j] > _WORST[doms[dom]]:
-                doms[dom] = j
-            if e.group_name:
-                extra.append(f"{e.item_name} [{e.group_name}]: {j}")
+            for dom in doms_of_item:
+                it = items.setdefault((e.item_no, e.item_name, dom), _Item(e.item_name, dom))
+                if e.group_name:
+                    seen_groups.setdefault(_gkey(e.group_name), e.group_name)
+                    it.groups.setdefault(_gkey(e.group_name), (e.group_name, j, e.support))
+                else:
+                    it.plain.append((j, e.support))
+        doms: dict[str, str] = {}
+        level: dict[tuple[int, str, str], str] = {}
+        per_domain: dict[str, list[_Item]] = {}
+        for k, it in items.items():
+            j, unsure = it.study_level()
+            if unsure:
+                ambiguous.add(it.name)
+            level[k] = j
+            doms[it.domain] = _worst(doms.get(it.domain), j)
+            per_domain.setdefault(it.domain, []).append(it)
         if doms:
-            key = [doms.get(d) for d in ROB1_KEY]
-            if "high" in key:
-                overall = "high"
-            elif all(k == "low" for k in key):
-                overall = "low"
-            else:
-                overall = "unclear"
-            entry["risk_of_bias"] = {
+            overall = rob1_overall(doms)
+            rob: dict[str, object] = {
                 "tool": "rob1",
                 "overall": overall,
                 "domains": {d: doms[d] for d in (*ROB1_KEY, "other") if d in doms},
                 "reason": "Imported from RevMan (RoB 1). Overall derived by gradecli (high if any key domain is high, "
                 "low if all six key domains are low, else unclear): the reviewer must confirm it.",
             }
+            support: dict[str, str] = {}
+            for d in (*ROB1_KEY, "other"):
+                texts = [
+                    (f"{it.name}: {t}" if len(per_domain[d]) > 1 else t)
+                    for it in per_domain.get(d, [])
+                    if (t := it.support())
+                ]
+                if texts:
+                    support[d] = bounded(" | ".join(texts), f"study {ids[sid]}: support for {d}", notes)
+            if support:
+                rob["support"] = support
+            entry["risk_of_bias"] = rob
+            for gk in mapped_groups:
+                judged = [it for it in items.values() if gk in it.groups]
+                if not judged:
+                    continue
+                gdoms: dict[str, str] = {}
+                for k, it in items.items():
+                    j = it.groups[gk][1] if gk in it.groups else level[k]
+                    gdoms[it.domain] = _worst(gdoms.get(it.domain), j)
+                g_overall = rob1_overall(gdoms)
+                if g_overall == overall:
+                    continue
+                changed = ", ".join(f"{d}: {gdoms[d]}" for d in dict.fromkeys(it.domain for it in judged))
+                per_group[(sid, gk)] = (
+                    g_overall,
+                    f"RevMan judges {', '.join(it.name for it in judged)} per outcome group; group "
+                    f"'{gname_of[gk]}' applies to this outcome (mapped with --rob-group): {changed}. Overall "
+                    "derived by gradecli: the reviewer must confirm it.",
+                )
         if extra:
-            entry["notes"] = "RevMan risk-of-bias entries: " + "; ".join(extra) + "."
+            entry["notes"] = bounded(
+                "RevMan risk-of-bias entries: " + "; ".join(extra) + ".", f"study {ids[sid]}: notes", notes
+            )
         studies.append(entry)
+    raw_of = {name: raw for raw, name in ids.items()}
+    for oc in outcomes:
+        mapped = group_map.get(str(oc["id"]))
+        if mapped is None:
+            continue
+        overrides = []
+        rows = oc.get("data")
+        for sname in dict.fromkeys(str(r["study"]) for r in (rows if isinstance(rows, list) else [])):
+            found = per_group.get((raw_of.get(sname, ""), mapped))
+            if found:
+                overrides.append({"study": sname, "overall": found[0], "reason": found[1]})
+        if overrides:
+            at = list(oc).index("data") + 1
+            items_o = list(oc.items())
+            oc.clear()
+            oc.update([*items_o[:at], ("risk_of_bias_overrides", overrides), *items_o[at:]])
     for name in sorted(unmapped):
         notes.append(f"risk-of-bias item {name!r} has no RoB 1 domain in gradecli; kept in study notes")
-    if multi_group:
+    for name in sorted(ambiguous):
         notes.append(
-            "some risk-of-bias items are judged per outcome group in RevMan; the worst judgment was imported "
-            "(per-group judgments are in the study notes): set risk_of_bias_overrides per outcome"
+            f"risk-of-bias item {name!r} is judged per outcome group with no 'All outcomes' group: the study-level "
+            "judgment is the worst of the groups' (each group's is in risk_of_bias.support)"
         )
+    if len(seen_groups) > 1:
+        left = [n for k, n in seen_groups.items() if k not in mapped_groups and k != ALL_OUTCOMES]
+        listed_groups = ", ".join(repr(n) for n in seen_groups.values())
+        if not mapped_groups:
+            notes.append(
+                f"RevMan judges some risk-of-bias items per outcome group ({listed_groups}) and does not say which "
+                "outcome belongs to which group: study-level judgments are the 'All outcomes' group's (else the "
+                "worst), each group's judgment is in risk_of_bias.support; map groups to outcomes for per-outcome "
+                f'overrides, e.g. --rob-group "{left[0] if left else next(iter(seen_groups.values()))}='
+                f'{",".join(str(oc["id"]) for oc in outcomes[:2]) or "analysis-1.1"}"'
+            )
+        elif left:
+            notes.append(
+                f"risk-of-bias outcome groups not mapped with --rob-group: {', '.join(repr(n) for n in left)} "
+                "(their judgments are in risk_of_bias.support only)"
+            )
     if not rv.rob:
         notes.append("no risk-of-bias tables in the file: risk of bias will be 'not assessed' until you add it")
     if not outcomes:
@@ -808,7 +1053,8 @@ def to_evidence(rv: RevmanReview) -> ImportResult:
         f"Imported by gradecli from the RevMan 5 review {os.path.basename(rv.file)}.",
         f"What was imported: {len(studies)} studies, {len(outcomes)} outcomes (one per RevMan analysis;",
         "  ids analysis-C.O = comparison C, outcome O; subgroups shown as subtotals only are analysis-C.O.S),",
-        "  study data, RevMan's analysis method, RoB 1 judgments (RESULT YES = low, NO = high, UNKNOWN = unclear).",
+        "  study data, RevMan's analysis method, RoB 1 judgments with their support (RESULT YES = low, NO = high,",
+        "  UNKNOWN = unclear).",
         "What needs the reviewer: the question (review.question), outcome importance (all set to 'important'),",
         "  thresholds / assumed risks, benefit direction, indirectness and any other judgements; study designs",
         "  (all set to rct); the derived RoB 1 overall judgments. See docs/import.md.",

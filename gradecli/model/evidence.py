@@ -181,7 +181,7 @@ class Analysis(Strict):
     pool: bool | None = Field(
         None,
         description=(
-            "false: the studies are not pooled (the review chose not to: RevMan's TOTALS=\"NO\"); the table shows "
+            'false: the studies are not pooled (the review chose not to: RevMan\'s TOTALS="NO"); the table shows '
             "the range of the study estimates and the outcome's `narrative`, and the domains are the reviewer's to "
             "judge (GRADE without a single estimate: Murad MH et al., J Clin Epidemiol 2017;87:4–13)."
         ),
@@ -236,6 +236,12 @@ class Defaults(Strict):
 # Risk of bias
 
 
+SUPPORT_DESCRIPTION = (
+    "The reviewers' support for each domain judgment (quotes from the report and the reasons for the judgment), "
+    "by domain: free text, as RevMan's 'Support for judgement'."
+)
+
+
 class Rob2Assessment(Strict):
     """RoB 2 (randomised trials): low / some_concerns / high, per domain and overall."""
 
@@ -243,6 +249,7 @@ class Rob2Assessment(Strict):
     overall: Rob2
     domains: dict[Rob2Domain, Rob2] = Field(default_factory=dict)
     reason: Text | None = None
+    support: dict[Rob2Domain, Text] = Field(default_factory=dict, description=SUPPORT_DESCRIPTION)
 
 
 class Rob1Assessment(Strict):
@@ -252,6 +259,7 @@ class Rob1Assessment(Strict):
     overall: Rob1
     domains: dict[Rob1Domain, Rob1] = Field(default_factory=dict)
     reason: Text | None = None
+    support: dict[Rob1Domain, Text] = Field(default_factory=dict, description=SUPPORT_DESCRIPTION)
 
 
 class RobinsIAssessment(Strict):
@@ -261,6 +269,7 @@ class RobinsIAssessment(Strict):
     overall: RobinsI
     domains: dict[RobinsIDomain, RobinsI] = Field(default_factory=dict)
     reason: Text | None = None
+    support: dict[RobinsIDomain, Text] = Field(default_factory=dict, description=SUPPORT_DESCRIPTION)
 
 
 RiskOfBias = Annotated[
@@ -298,6 +307,9 @@ class _Row(Strict):
     study: NonEmpty
     label: NonEmpty | None = Field(
         None, description="Distinguishes several rows of one study (e.g. arms of a multi-arm trial)."
+    )
+    notes: Text | None = Field(
+        None, description="Free text about this row (e.g. the arms compared, a footnote of the source's forest plot)."
     )
 
 
