@@ -53,6 +53,13 @@ FORMATS = ("table", "json", "markdown", "html", "csv")
 )
 @click.option("--outcome", "outcome_id", default=None, metavar="ID", help="Only this outcome.")
 @click.option(
+    "--comparison",
+    "comparison_id",
+    default=None,
+    metavar="ID",
+    help="Only this comparison's table (a file with `comparisons`; JSON: its outcomes only).",
+)
+@click.option(
     "--detail",
     is_flag=True,
     help="After the table, each outcome's text forest plot (thresholds marked) and its domain ratings with "
@@ -67,6 +74,7 @@ def assess(
     output: str | None,
     outcome_id: str | None = None,
     detail: bool = False,
+    comparison_id: str | None = None,
 ) -> None:
     """Propose a GRADE rating for every domain of every outcome, show the reasons, and derive
     the certainty (the reviewer's judgments in the file take precedence).
@@ -78,6 +86,7 @@ def assess(
       gradecli assess review.yaml --format html --output sof.html
       gradecli assess review.yaml --rules default --compare pollock-2016
       gradecli assess examples/bcg-vaccine-tuberculosis.yaml --outcome tuberculosis --detail
+      gradecli assess examples/ketamine-chronic-pain.yaml --comparison iv-ketamine
     """
     from gradecli.grade.engine import assess as run
     from gradecli.io.evidence import load_evidence
@@ -116,8 +125,23 @@ def assess(
         if outcome_id not in ids:
             _fail(f"{file}: no outcome {outcome_id!r} (one of: {', '.join(ids)})")
         evidence = evidence.model_copy(update={"outcomes": [o for o in evidence.outcomes if o.id == outcome_id]})
+    if comparison_id is not None:
+        known = [c.id for c in evidence.comparisons]
+        if not known:
+            _fail(f"{file}: the file has no comparisons (one question: leave out --comparison)")
+        if comparison_id not in known:
+            _fail(f"{file}: no comparison {comparison_id!r} (one of: {', '.join(known)})")
+        chosen = [
+            o for o in evidence.outcomes if (c := evidence.comparison_of(o)) is not None and c.id == comparison_id
+        ]
+        if not chosen:
+            _fail(f"{file}: comparison {comparison_id!r} has none of the outcomes asked for")
+        evidence = evidence.model_copy(update={"outcomes": chosen})
     result = run(evidence, ruleset)
     other_result = run(evidence, other) if other else None
+    if comparison_id is not None:
+        result = _only(result, comparison_id)
+        other_result = _only(other_result, comparison_id) if other_result else None
     if fmt == "table" and target is None:
         from gradecli.commands.terminal import stdout_console
 
@@ -158,10 +182,9 @@ def _render(fmt: str, result: Assessment, other_result: Assessment | None, profi
         import json
 
         from gradecli.report.compare import differences
+        from gradecli.report.json_out import payload as as_json
 
-        # model_dump, not model_dump_json: pydantic's JSON writes NaN/inf as null without a word;
-        # allow_nan=False turns any that got this far into a loud internal error instead (issue 9)
-        payload = result.model_dump(mode="json")
+        payload = as_json(result)
         if other_result is not None:
             payload = {
                 "assessment": payload,
@@ -185,12 +208,30 @@ def _render(fmt: str, result: Assessment, other_result: Assessment | None, profi
     return render(result)
 
 
+def _only(result: Assessment, comparison_id: str) -> Assessment:
+    """The assessment of one comparison: its record only (its outcomes are the only ones assessed)."""
+    return result.model_copy(update={"comparisons": [c for c in result.comparisons if c.id == comparison_id]})
+
+
 def _table(result: Assessment, other_result: Assessment | None, profile: bool, console: Console) -> None:
+    from rich.text import Text
+
+    from gradecli.escape import terminal
+    from gradecli.report.comparisons import others_line, parts
+
     if profile:
         from gradecli.report.profile_table import render
     else:
         from gradecli.report.rich_table import render
-    render(result, console)
+    tables = parts(result)
+    for i, t in enumerate(tables):
+        if i:
+            console.print()
+            console.rule(style="dim")
+        render(t.assessment, console)
+        line = others_line(t)
+        if line:
+            console.print(Text(terminal(line) + "."), style="dim")
     if other_result is not None:
         from gradecli.report.compare import render_text
 

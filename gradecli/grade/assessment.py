@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gradecli.model.vocab import Certainty, Rating
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 LEVELS: tuple[Certainty, ...] = (Certainty.very_low, Certainty.low, Certainty.moderate, Certainty.high)
 RATING_LEVELS: dict[Rating, int] = {
@@ -473,6 +473,9 @@ class OutcomeAssessment(_Out):
     )
     subgroup: SubgroupRow | None = Field(None, description="1.3: this row is one subgroup of a credible effect.")
     certainty_ceiling: Certainty | None = None
+    comparison: str | None = Field(
+        None, description="1.4: the id of the comparison this outcome belongs to (files with `comparisons`)."
+    )
 
 
 class Question(_Out):
@@ -480,6 +483,15 @@ class Question(_Out):
     intervention: str | None = None
     comparison: str | None = None
     setting: str | None = None
+
+
+class ComparisonRecord(_Out):
+    """1.4: one comparison of the review: its own Summary-of-Findings table."""
+
+    id: str
+    title: str
+    question: Question | None = None
+    notes: str | None = None
 
 
 class Assessment(_Out):
@@ -493,6 +505,11 @@ class Assessment(_Out):
     question: Question | None = None
     outcomes: list[OutcomeAssessment]
     studies: list[StudyRecord] = Field(default_factory=list, description="The review's studies, in file order.")
+    comparisons: list[ComparisonRecord] = Field(
+        default_factory=list,
+        description="1.4: the review's comparisons, in file order (empty: one comparison, `question`); each "
+        "outcome's `comparison` names one.",
+    )
 
 
 def clamp_level(start: Certainty, points: int) -> Certainty:

@@ -24,6 +24,7 @@ from gradecli.grade.assessment import (
     LEVELS,
     RATING_LEVELS,
     Assessment,
+    ComparisonRecord,
     DomainAssessment,
     Effect,
     NoEventRiskDifference,
@@ -44,6 +45,7 @@ from gradecli.grade.ruleset import RuleSet, load_ruleset
 from gradecli.grade.scale import Scale, judging_scale
 from gradecli.grade.statements import statement
 from gradecli.model.evidence import DomainJudgement, Evidence, Outcome, Study
+from gradecli.model.evidence import Question as QuestionIn
 from gradecli.model.vocab import Certainty, Design
 
 WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
@@ -52,18 +54,53 @@ WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment:
     """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(choose_rules(rules, evidence, None).ref)
-    outcomes = [a for o in evidence.outcomes for a in assess_bodies(evidence, o, ruleset)]
-    q = evidence.review.question
-    question = Question(**q.model_dump(exclude={"intervention_number"})) if q else None
+    if not evidence.comparisons:
+        outcomes = [a for o in evidence.outcomes for a in assess_bodies(evidence, o, ruleset)]
+    else:
+        # each outcome is assessed under its comparison's question (its statements name that
+        # comparison's intervention); the studies are the review's, shared by every comparison
+        views: dict[str, Evidence] = {}
+        outcomes = []
+        for o in evidence.outcomes:
+            comp = evidence.comparison_of(o)
+            assert comp is not None  # the cross-checks refuse an outcome without one
+            view = views.get(comp.id)
+            if view is None:
+                question_c = comp.question or evidence.review.question
+                view = views[comp.id] = evidence.model_copy(
+                    update={"review": evidence.review.model_copy(update={"question": question_c})}
+                )
+            outcomes += [a.model_copy(update={"comparison": comp.id}) for a in assess_bodies(view, o, ruleset)]
     return Assessment(
         gradecli_version=__version__,
         rules=ruleset.name,
         title=evidence.review.title,
         doi=evidence.review.doi,
-        question=question,
+        question=_question(evidence.review.question),
         outcomes=outcomes,
         studies=record.studies(evidence),
+        comparisons=[
+            ComparisonRecord(
+                id=c.id,
+                title=c.title or _title(c.question, evidence.review.title),
+                question=_question(c.question),
+                notes=c.notes,
+            )
+            for c in evidence.comparisons
+        ],
     )
+
+
+def _question(q: QuestionIn | None) -> Question | None:
+    return Question(**q.model_dump(exclude={"intervention_number"})) if q else None
+
+
+def _title(q: QuestionIn | None, review_title: str) -> str:
+    """A comparison's table title from its question, as GRADE's SoF tables word it."""
+    if q is None:
+        return review_title
+    title = f"{q.intervention} compared with {q.comparison}"
+    return title + (f" for {q.population}" if q.population else "")
 
 
 BODIES = {Design.rct: ("rct", "randomised trials"), Design.nrsi: ("nrsi", "non-randomised studies")}

@@ -96,7 +96,31 @@ def _check_studies(ev: Evidence) -> Found:
             )
 
 
+def _check_comparisons(ev: Evidence) -> Found:
+    first: dict[str, int] = {}
+    for i, c in enumerate(ev.comparisons):
+        if c.id in first:
+            yield ("comparisons", i, "id"), f"duplicate comparison id {c.id!r} (first at comparisons[{first[c.id]}])"
+        else:
+            first[c.id] = i
+    ids = list(first)
+    for o, outcome in enumerate(ev.outcomes):
+        loc: Loc = ("outcomes", o, "comparison")
+        if outcome.comparison is None:
+            if len(ids) > 1:
+                yield (
+                    ("outcomes", o, "id"),
+                    f"outcome {outcome.id!r} names no comparison; the file has {len(ids)} "
+                    f"(comparison: one of {', '.join(repr(i) for i in ids)})",
+                )
+        elif not ids:
+            yield loc, f"comparison {outcome.comparison!r}: the file has no `comparisons` (add them at the top level)"
+        elif outcome.comparison not in first:
+            yield loc, f"no comparison {outcome.comparison!r}" + did_you_mean(outcome.comparison, ids)
+
+
 def _check_outcomes(ev: Evidence) -> Found:
+    yield from _check_comparisons(ev)
     first: dict[str, int] = {}
     study_ids = {s.id: s for s in ev.studies}
     hints = _StudyHints(study_ids)

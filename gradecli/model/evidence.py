@@ -120,9 +120,10 @@ Positive = Annotated[int, Field(ge=1, le=1_000_000_000), WHOLE]
 
 
 class Question(Strict):
-    """The PICO question printed above the Summary-of-Findings table."""
+    """The PICO question printed above the Summary-of-Findings table (population may be left out, e.g.
+    by an importer that knows only the comparison's "X versus Y")."""
 
-    population: NonEmpty
+    population: NonEmpty | None = None
     intervention: NonEmpty
     comparison: NonEmpty
     setting: NonEmpty | None = None
@@ -130,6 +131,18 @@ class Question(Strict):
         None,
         description="Whether statements say 'X reduces' or 'X reduce' (guessed from the name when not given).",
     )
+
+
+class Comparison(Strict):
+    """One comparison of the review (one Summary-of-Findings table): its PICO question and an id the
+    outcomes name (``outcomes[].comparison``)."""
+
+    id: NonEmpty
+    title: NonEmpty | None = Field(
+        None, description="The table's title, e.g. 'Oral ketamine compared with placebo for chronic pain'."
+    )
+    question: Question | None = None
+    notes: Text | None = None
 
 
 class Amstar(Strict):
@@ -664,6 +677,11 @@ class Outcome(Strict):
         None, description="The review's narrative summary of the results (shown for an outcome not pooled)."
     )
     notes: Text | None = None
+    comparison: NonEmpty | None = Field(
+        None,
+        description="The id of the comparison (top-level `comparisons`) this outcome belongs to; may be left out "
+        "when the file has one comparison (or none: the review's question).",
+    )
 
     @field_validator("assumed_risk", mode="before")
     @classmethod
@@ -693,7 +711,7 @@ class Outcome(Strict):
 
 
 class Evidence(Strict):
-    """An evidence file: one review question, its studies and its outcomes."""
+    """An evidence file: a review — one question, or several ``comparisons`` —, its studies and its outcomes."""
 
     model_config = ConfigDict(
         title="gradecli evidence file, format v1",
@@ -705,8 +723,23 @@ class Evidence(Strict):
     )
     review: Review
     defaults: Defaults = Field(default_factory=Defaults)
+    comparisons: list[Comparison] = Field(
+        default_factory=list,
+        max_length=1_000,
+        description="The review's comparisons, each with its PICO question and one Summary-of-Findings table; "
+        "without it the file is one comparison, the review's question.",
+    )
     studies: list[Study] = Field(default_factory=list, max_length=100_000)
     outcomes: list[Outcome] = Field(min_length=1, max_length=10_000)
+
+    def comparison_of(self, outcome: Outcome) -> Comparison | None:
+        """The comparison ``outcome`` belongs to (the only one when it names none), or None in a file
+        without ``comparisons``."""
+        if not self.comparisons:
+            return None
+        if outcome.comparison is None:
+            return self.comparisons[0] if len(self.comparisons) == 1 else None
+        return next((c for c in self.comparisons if c.id == outcome.comparison), None)
 
     _study_index: tuple[list[Study], dict[str, Study]] | None = PrivateAttr(default=None)
 

@@ -157,15 +157,23 @@ def render(assessment: Assessment) -> str:
     """The whole page (ends in a newline)."""
     page = render_sof(assessment)
     used: set[str] = set()
-    body: list[str] = [
-        '<section class="part" id="profile">',
-        "<h2>Evidence profile</h2>",
-        *_profile(assessment),
-        "</section>",
-        '<section class="part" id="outcomes">',
-        "<h2>Outcomes: forest plots and reasons</h2>",
-    ]
+    from gradecli.report.comparisons import parts
+
+    tables = parts(assessment)
+    body: list[str] = ['<section class="part" id="profile">', "<h2>Evidence profile</h2>"]
+    if tables[0].comparison is None:
+        body += _profile(assessment)
+    else:  # one profile per comparison, with every outcome of it (the table's rows and the others)
+        for t in tables:
+            whole = t.assessment.model_copy(update={"outcomes": [*t.assessment.outcomes, *t.others]})
+            body += [f"<h3>{escape(t.assessment.title)}</h3>", *_profile(whole)]
+    body += ["</section>", '<section class="part" id="outcomes">', "<h2>Outcomes: forest plots and reasons</h2>"]
+    titles = {c.id: c.title for c in assessment.comparisons}
+    current: str | None = None
     for oa in assessment.outcomes:
+        if oa.comparison is not None and oa.comparison != current:
+            current = oa.comparison
+            body.append(f'<h3 class="comparison">{escape(titles.get(current, current))}</h3>')
         slug = _slug(oa.id, used)
         body += [f'<section class="outcome-detail" id="outcome-{slug}">', f"<h3>{escape(oa.name)}</h3>"]
         if oa.form == "studies":

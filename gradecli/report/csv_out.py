@@ -107,15 +107,33 @@ def _certainty(certainty: Certainty | None, provisional: bool, ceiling: Certaint
     }
 
 
-def render(assessment: Assessment) -> str:
+def render(assessment: Assessment, comparison_id: str | None = None) -> str:
+    """One row per outcome (and per stratum). With ``comparisons``: a first column ``comparison``,
+    the comparisons in file order, each with every outcome (its table's rows, then the others)."""
+    from gradecli.report.comparisons import parts
+
+    tables = parts(assessment, comparison_id)
+    buffer = io.StringIO()
+    if tables[0].comparison is None:
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        _rows(assessment, writer, {})
+        return buffer.getvalue()
+    writer = csv.DictWriter(buffer, fieldnames=["comparison", *COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for t in tables:
+        assert t.comparison is not None
+        whole = t.assessment.model_copy(update={"outcomes": [*t.assessment.outcomes, *t.others]})
+        _rows(whole, writer, {"comparison": t.comparison.id})
+    return buffer.getvalue()
+
+
+def _rows(assessment: Assessment, writer: csv.DictWriter[str], extra: dict[str, str]) -> None:
     sof = build(assessment)
     notes = dict(sof.footnotes)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
 
     def write(record: dict[str, str]) -> None:
-        writer.writerow({k: v if k in NUMERIC else csv_cell(v) for k, v in record.items()})
+        writer.writerow({k: v if k in NUMERIC else csv_cell(v) for k, v in {**extra, **record}.items()})
 
     for row in sof.rows:
         o = row.outcome
@@ -157,4 +175,3 @@ def render(assessment: Assessment) -> str:
             record["target"] = target_line(s.target) if s.target else ""
             record["statement"] = s.statement or ""
             write(record)
-    return buffer.getvalue()

@@ -15,7 +15,7 @@ from html import escape as _html_escape
 
 from gradecli.escape import xml_text
 from gradecli.grade.assessment import Assessment
-from gradecli.report.sof import DEFINITIONS, Row, build
+from gradecli.report.sof import DEFINITIONS, Row, Sof, build
 
 LEVEL_CLASS = {"HIGH": "high", "MODERATE": "moderate", "LOW": "low", "VERY LOW": "very-low"}
 MARK_CLASS = {"⊕": "on", "◯": "off"}  # ◯ is drawn larger than ⊕ in most fonts; .off evens them out
@@ -92,33 +92,47 @@ def _question(line: str) -> str:
     return _LABEL.sub(lambda m: f"{m.group(1)}<b>{m.group(2)}:</b>", escape(line))
 
 
-def _certainty(row: Row) -> str:
+def _certainty(row: Row, fn: str = "fn-") -> str:
     """Symbols (hidden from screen readers), the level in words and the footnote links."""
     level = LEVEL_CLASS.get(row.certainty_label, "none")
     marks = "".join(f'<span class="{MARK_CLASS.get(c, "on")}">{escape(c)}</span>' for c in row.certainty_symbol)
     out = f'<span class="symbols" aria-hidden="true">{marks}</span>' if marks else ""
     out += f'<span class="level {level}">{escape(row.certainty_label)}</span>'
     if row.letters:
-        links = ",".join(f'<a href="#fn-{x}" aria-label="footnote {x}">{x}</a>' for x in row.letters)
+        links = ",".join(f'<a href="#{fn}{x}" aria-label="footnote {x}">{x}</a>' for x in row.letters)
         out += f" <sup>{links}</sup>"
     return out
 
 
-def render(assessment: Assessment) -> str:
-    sof = build(assessment)
-    out: list[str] = [
+COMPARISON_CSS = """
+h1 { font-size: 20px; margin: 0 0 10px; }
+nav.toc { margin: 0 0 18px; font-size: 14px; }
+nav.toc ol { margin: 4px 0; padding-left: 1.4em; }
+section.comparison { margin-bottom: 30px; }
+p.others { font-size: 13px; }
+@media print { section.comparison + section.comparison { break-before: page; } }
+""".strip()
+
+
+def _head(title: str, version: str, css: str = CSS) -> list[str]:
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f'<meta name="generator" content="gradecli {escape(sof.version)}">',
-        f"<title>Summary of findings: {escape(sof.title)}</title>",
-        f"<style>\n{CSS}\n</style>",
+        f'<meta name="generator" content="gradecli {escape(version)}">',
+        f"<title>Summary of findings: {escape(title)}</title>",
+        f"<style>\n{css}\n</style>",
         "</head>",
         "<body>",
         "<main>",
+    ]
+
+
+def _table(sof: Sof, fn: str = "fn-") -> list[str]:
+    out: list[str] = [
         '<table class="sof">',
         "<caption>",
         f'<span class="band"><span class="kicker">Summary of findings</span>{escape(sof.title)}</span>',
@@ -171,11 +185,17 @@ def render(assessment: Assessment) -> str:
                 f"<td>{_text(sub.intervention)}</td>",
                 f"<td>{_text(sub.relative)}</td>",
                 f"<td>{_text(sub.participants)}</td>",
-                f"<td>{_certainty(sub)}</td>",
+                f"<td>{_certainty(sub, fn)}</td>",
                 f"<td>{_text(sub.comments)}</td>",
                 "</tr>",
             ]
-    out += ["</tbody>", "</table>", '<div class="notes">']
+    out += ["</tbody>", "</table>"]
+    return out
+
+
+def _notes(sof: Sof, fn: str = "fn-") -> list[str]:
+    """What the table's notes hold: statements, footnotes, abbreviations, the analysis lines."""
+    out: list[str] = []
     if sof.statements:
         out += ["<h2>What it means (GRADE guidance 26)</h2>", "<ul>"]
         out += [f"<li><b>{escape(name)}:</b> {_text(text)}</li>" for name, text in sof.statements]
@@ -183,7 +203,8 @@ def render(assessment: Assessment) -> str:
     if sof.footnotes:
         out += ["<h2>Footnotes</h2>", "<ol>"]
         out += [
-            f'<li id="fn-{letter}"><span class="fn">{letter}</span>{_text(note)}</li>' for letter, note in sof.footnotes
+            f'<li id="{fn}{letter}"><span class="fn">{letter}</span>{_text(note)}</li>'
+            for letter, note in sof.footnotes
         ]
         out.append("</ol>")
     out.append(f'<p class="meta">{escape(" · ".join(sof.abbreviations))}.</p>')
@@ -191,15 +212,42 @@ def render(assessment: Assessment) -> str:
         out += ["<h2>Analysis and methods</h2>", '<ul class="meta">']
         out += [f"<li>{escape(line)}.</li>" for line in sof.analysis_lines]
         out.append("</ul>")
-    out += ["<h2>GRADE Working Group grades of evidence</h2>", "<dl>"]
+    return out
+
+
+def _definitions(rules: str, version: str) -> list[str]:
+    out = ["<h2>GRADE Working Group grades of evidence</h2>", "<dl>"]
     for name, text in DEFINITIONS:
         out += [f"<dt>{name} certainty:</dt>", f"<dd>{escape(text[:1].upper() + text[1:])}</dd>"]
-    out += [
-        "</dl>",
-        f'<p class="meta">Rules: {escape(sof.rules)} (gradecli {escape(sof.version)}).</p>',
-        "</div>",
-        "</main>",
-        "</body>",
-        "</html>",
-    ]
+    out += ["</dl>", f'<p class="meta">Rules: {escape(rules)} (gradecli {escape(version)}).</p>']
+    return out
+
+
+def render(assessment: Assessment, comparison_id: str | None = None) -> str:
+    """The page: one table, or with ``comparisons`` one table per comparison under a table of
+    contents (``comparison_id``: that comparison's only)."""
+    from gradecli.report.comparisons import others_line, parts
+
+    tables = parts(assessment, comparison_id)
+    if tables[0].comparison is None:
+        sof = build(assessment)
+        out = [*_head(sof.title, sof.version), *_table(sof), '<div class="notes">', *_notes(sof)]
+        out += [*_definitions(sof.rules, sof.version), "</div>", "</main>", "</body>", "</html>"]
+        return "\n".join(out) + "\n"
+    out = _head(assessment.title, assessment.gradecli_version, CSS + "\n" + COMPARISON_CSS)
+    if len(tables) > 1:
+        out += [f"<h1>{escape(assessment.title)}</h1>", '<nav class="toc" aria-label="Comparisons">', "<ol>"]
+        out += [f'<li><a href="#comparison-{t.slug}">{escape(t.assessment.title)}</a></li>' for t in tables]
+        out += ["</ol>", "</nav>"]
+    for t in tables:
+        sof = build(t.assessment)
+        fn = f"fn-{t.slug}-"
+        out += [f'<section class="comparison" id="comparison-{t.slug}">', *_table(sof, fn), '<div class="notes">']
+        out += _notes(sof, fn)
+        line = others_line(t)
+        if line:
+            out.append(f'<p class="others">{escape(line)}.</p>')
+        out += ["</div>", "</section>"]
+    out += ['<div class="notes">', *_definitions(assessment.rules, assessment.gradecli_version), "</div>"]
+    out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gradecli.escape import markdown
 from gradecli.grade.assessment import Assessment
-from gradecli.report.sof import DEFINITIONS, build
+from gradecli.report.sof import DEFINITIONS, Sof, build
 
 
 def escape(text: str) -> str:
@@ -23,8 +23,8 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(assessment: Assessment) -> str:
-    sof = build(assessment)
+def _table(sof: Sof) -> list[str]:
+    """The table and its notes (statements, footnotes, abbreviations, analysis lines)."""
     out: list[str] = [f"## {escape(sof.title)}", ""]
     if sof.question_lines:
         out += [f"- {escape(line)}" for line in sof.question_lines]
@@ -70,7 +70,28 @@ def render(assessment: Assessment) -> str:
         out += ["**Analysis and methods**", ""]
         out += [f"- {escape(line)}." for line in sof.analysis_lines]
         out.append("")
-    out += [f"Rules: {escape(sof.rules)} (gradecli {escape(sof.version)}).", ""]
+    return out
+
+
+def _tail(rules: str, version: str) -> list[str]:
+    out = [f"Rules: {escape(rules)} (gradecli {escape(version)}).", ""]
     out += ["**GRADE certainty of the evidence:**", ""]
     out += [f"- **{name}:** {escape(text)}" for name, text in DEFINITIONS]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def render(assessment: Assessment, comparison_id: str | None = None) -> str:
+    """One table, or one per comparison (``comparison_id``: that one's only) under the review's title."""
+    from gradecli.report.comparisons import others_line, parts
+
+    tables = parts(assessment, comparison_id)
+    if tables[0].comparison is None:
+        sof = build(assessment)
+        return "\n".join([*_table(sof), *_tail(sof.rules, sof.version)]) + "\n"
+    out: list[str] = [f"# {escape(assessment.title)}", ""] if len(tables) > 1 else []
+    for t in tables:
+        out += _table(build(t.assessment))
+        line = others_line(t)
+        if line:
+            out += [f"{escape(line)}.", ""]
+    return "\n".join([*out, *_tail(assessment.rules, assessment.gradecli_version)]) + "\n"
