@@ -1,6 +1,6 @@
 """Screenshot of the HTML Summary-of-Findings table in headless Chromium (docs/sof-ketamine.png).
 
-usage: python benchmarks/screenshot.py [--example PATH] [--png PATH] [--size WIDTHxHEIGHT]
+usage: python benchmarks/screenshot.py [--example PATH] [--png PATH] [--size WIDTHxHEIGHT] [--comparison ID]
 
 Renders ``gradecli assess EXAMPLE --format html`` to a temporary file and has Debian's ``chromium``
 (``apt-get install chromium``) take a PNG screenshot of it, with a new empty profile and every
@@ -23,14 +23,28 @@ EXAMPLE = ROOT / "examples" / "ketamine-chronic-pain.yaml"
 PNG = ROOT / "docs" / "sof-ketamine.png"
 
 
-def screenshot(example: Path, png: Path, size: str = "1280,1600", timeout: float = 120) -> None:
-    """Render ``example`` as HTML and write a screenshot of the page to ``png``."""
+def screenshot(
+    example: Path, png: Path, size: str = "1280,1600", timeout: float = 120, comparison: str | None = None
+) -> None:
+    """Render ``example`` as HTML (``comparison``: that comparison's table only) and write a
+    screenshot of the page to ``png``."""
     if chromium() is None:
         raise RuntimeError("chromium is not on PATH (Debian: apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="gradecli-shot-") as tmp:
         page = Path(tmp) / "sof.html"
         subprocess.run(
-            [sys.executable, "-m", "gradecli", "assess", str(example), "--format", "html", "--output", str(page)],
+            [
+                sys.executable,
+                "-m",
+                "gradecli",
+                "assess",
+                str(example),
+                "--format",
+                "html",
+                "--output",
+                str(page),
+                *(("--comparison", comparison) if comparison else ()),
+            ],
             check=True,
             capture_output=True,
             cwd=ROOT,
@@ -43,8 +57,12 @@ def main() -> None:
     parser.add_argument("--example", type=Path, default=EXAMPLE)
     parser.add_argument("--png", type=Path, default=PNG)
     parser.add_argument("--size", default="1280x1600", help="window size, WIDTHxHEIGHT (default 1280x1600)")
+    parser.add_argument(
+        "--comparison", default=None, help="only this comparison's table (default for the shipped example: iv-ketamine)"
+    )
     args = parser.parse_args()
-    screenshot(args.example.resolve(), args.png.resolve(), args.size.replace("x", ","))
+    comparison = args.comparison or ("iv-ketamine" if args.example == EXAMPLE else None)
+    screenshot(args.example.resolve(), args.png.resolve(), args.size.replace("x", ","), comparison=comparison)
     print(f"{args.png} ({args.png.stat().st_size:,} bytes)")
 
 

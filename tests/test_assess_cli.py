@@ -79,7 +79,9 @@ def test_rules_list_and_show() -> None:
 
 
 def test_narrow_terminal_prints_one_block_per_outcome() -> None:
-    result = run_cli("assess", "examples/ketamine-chronic-pain.yaml", env={"COLUMNS": "80"})
+    result = run_cli(
+        "assess", "examples/ketamine-chronic-pain.yaml", "--comparison", "iv-ketamine", env={"COLUMNS": "80"}
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80

@@ -185,7 +185,8 @@ def test_mixed_folder(tmp_path: Path) -> None:
     result = check(tmp_path, ".")
     assert result.returncode == 1
     assert "sub/bad.yaml:12:45: error GC001 outcomes[0].data[0].sd_t: standard deviation 0" in result.stdout
-    assert "3 files (1 invalid, 8 outcomes), 2 skipped (not evidence files)" in result.stderr
+    # ketamine: 19 outcomes over its seven comparisons; BCG: 1
+    assert "3 files (1 invalid, 20 outcomes), 2 skipped (not evidence files)" in result.stderr
     assert "Traceback" not in result.stderr
 
 

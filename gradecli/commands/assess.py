@@ -217,7 +217,7 @@ def _table(result: Assessment, other_result: Assessment | None, profile: bool, c
     from rich.text import Text
 
     from gradecli.escape import terminal
-    from gradecli.report.comparisons import others_line, parts
+    from gradecli.report.comparisons import after_table, parts
 
     if profile:
         from gradecli.report.profile_table import render
@@ -229,9 +229,8 @@ def _table(result: Assessment, other_result: Assessment | None, profile: bool, c
             console.print()
             console.rule(style="dim")
         render(t.assessment, console)
-        line = others_line(t)
-        if line:
-            console.print(Text(terminal(line) + "."), style="dim")
+        for line in after_table(t):
+            console.print(Text(terminal(line)), style="dim")
     if other_result is not None:
         from gradecli.report.compare import render_text
 

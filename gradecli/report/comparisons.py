@@ -82,5 +82,17 @@ def others_line(part: Part) -> str | None:
     )
 
 
+def after_table(part: Part) -> list[str]:
+    """What each format prints after a comparison's table: the comparison's notes (from the file:
+    escape them for the sink), then the outcomes not in the table."""
+    lines = []
+    if part.comparison is not None and part.comparison.notes:
+        lines.append("Notes on this comparison: " + " ".join(part.comparison.notes.split()))
+    line = others_line(part)
+    if line:
+        lines.append(line + ".")
+    return lines
+
+
 def comparison_ids(assessment: Assessment) -> list[str]:
     return [c.id for c in assessment.comparisons]

@@ -226,7 +226,7 @@ def _definitions(rules: str, version: str) -> list[str]:
 def render(assessment: Assessment, comparison_id: str | None = None) -> str:
     """The page: one table, or with ``comparisons`` one table per comparison under a table of
     contents (``comparison_id``: that comparison's only)."""
-    from gradecli.report.comparisons import others_line, parts
+    from gradecli.report.comparisons import after_table, parts
 
     tables = parts(assessment, comparison_id)
     if tables[0].comparison is None:
@@ -244,9 +244,7 @@ def render(assessment: Assessment, comparison_id: str | None = None) -> str:
         fn = f"fn-{t.slug}-"
         out += [f'<section class="comparison" id="comparison-{t.slug}">', *_table(sof, fn), '<div class="notes">']
         out += _notes(sof, fn)
-        line = others_line(t)
-        if line:
-            out.append(f'<p class="others">{escape(line)}.</p>')
+        out += [f'<p class="others">{escape(line)}</p>' for line in after_table(t)]
         out += ["</div>", "</section>"]
     out += ['<div class="notes">', *_definitions(assessment.rules, assessment.gradecli_version), "</div>"]
     out += ["</main>", "</body>", "</html>"]

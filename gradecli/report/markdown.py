@@ -82,7 +82,7 @@ def _tail(rules: str, version: str) -> list[str]:
 
 def render(assessment: Assessment, comparison_id: str | None = None) -> str:
     """One table, or one per comparison (``comparison_id``: that one's only) under the review's title."""
-    from gradecli.report.comparisons import others_line, parts
+    from gradecli.report.comparisons import after_table, parts
 
     tables = parts(assessment, comparison_id)
     if tables[0].comparison is None:
@@ -91,7 +91,6 @@ def render(assessment: Assessment, comparison_id: str | None = None) -> str:
     out: list[str] = [f"# {escape(assessment.title)}", ""] if len(tables) > 1 else []
     for t in tables:
         out += _table(build(t.assessment))
-        line = others_line(t)
-        if line:
-            out += [f"{escape(line)}.", ""]
+        for line in after_table(t):
+            out += [escape(line), ""]
     return "\n".join([*out, *_tail(assessment.rules, assessment.gradecli_version)]) + "\n"
