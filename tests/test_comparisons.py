@@ -78,7 +78,7 @@ def _doc() -> dict[str, Any]:
                 "question": {"population": "adults with chronic pain", "intervention": "Oral ketamine",
                              "comparison": "placebo"},
             },
-            {"id": "topical", "title": "Topical ketamine versus placebo",
+            {"id": "topical", "title": "Topical ketamine versus placebo", "notes": "Creams only <b>[x]</b>.",
              "question": {"intervention": "Topical ketamine", "comparison": "placebo"}},
         ],
         "outcomes": outcomes,
@@ -158,6 +158,7 @@ def test_markdown_has_one_table_per_comparison_in_file_order_rows_by_importance(
     assert "not in the table (a Summary-of-Findings table holds at most 7 critical or important outcomes): " in first
     assert "Outcome 8 (important; " in first and "Outcome 4 (limited; " in first
     assert re.findall(r"^\| \*\*(.*?)\*\*", second, re.M) == ["Pain", "Depressive symptoms"]
+    assert "Notes on this comparison: Creams only &lt;b&gt;\\[x\\]&lt;/b&gt;." in second  # the file's notes, escaped
     assert out.count("**GRADE certainty of the evidence:**") == 1  # the definitions once, at the end
     # footnotes are lettered per table
     assert "<sup>a</sup>" in first and "<sup>a</sup>" in second
