@@ -265,6 +265,33 @@ def forest_data(outcome: OutcomeAssessment, studies: Sequence[StudyRecord]) -> F
     return data
 
 
+NICE = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+"""Ticks of a log axis (the 1-2-5 series), for both forest-plot renderers."""
+
+
+def axis_limits(d: ForestData) -> tuple[float, float]:
+    """The axis range: every estimate, CI, the pooled result, the prediction interval, the null and
+    the thresholds, with 5 % padding (ratio measures: at most 1000-fold either side of the pooled)."""
+    values = [d.null]
+    for r in d.rows:
+        values += [v for v in (r.estimate, r.lo, r.hi) if v is not None and math.isfinite(v)]
+    if d.pooled:
+        values += [v for v in d.pooled if math.isfinite(v)]
+    if d.prediction:
+        values += [v for v in d.prediction if math.isfinite(v)]
+    values += [ref.value for ref in d.references if math.isfinite(ref.value)]
+    if d.log_scale:
+        values = [v for v in values if v > 0] or [1.0]
+        centre = d.pooled[0] if d.pooled and d.pooled[0] > 0 else 1.0
+        lo, hi = max(min(values), centre / 1000), min(max(values), centre * 1000)
+        llo, lhi = math.log10(lo), math.log10(hi)
+        pad = max(0.05 * (lhi - llo), 0.05)
+        return 10 ** (llo - pad), 10 ** (lhi + pad)
+    lo, hi = min(values), max(values)
+    pad = max(0.05 * (hi - lo), 1e-6)
+    return lo - pad, hi + pad
+
+
 def format_number(x: float | None, ratio: bool) -> str:
     from gradecli.formatting import BIG, power_of_ten
 

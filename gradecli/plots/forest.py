@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 from gradecli.escape import terminal
 from gradecli.plots.data import (
     JUDGMENTS,
+    NICE,
     TOOL_NAMES,
     ForestData,
+    axis_limits,
     format_ci,
     judgment_colour,
 )
@@ -36,29 +38,6 @@ MUTED = "#4a5561"
 STUDY = "#0b3a63"
 DIAMOND = "#0b3a63"
 THRESHOLD = "#b3541e"
-NICE = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-
-
-def _limits(d: ForestData) -> tuple[float, float]:
-    values = [d.null]
-    for r in d.rows:
-        values += [v for v in (r.estimate, r.lo, r.hi) if v is not None and math.isfinite(v)]
-    if d.pooled:
-        values += list(d.pooled)
-    if d.prediction:
-        values += list(d.prediction)
-    values += [ref.value for ref in d.references]
-    if d.log_scale:
-        values = [v for v in values if v > 0]
-        lo, hi = min(values), max(values)
-        centre = d.pooled[0] if d.pooled else 1.0
-        lo, hi = max(lo, centre / 1000), min(hi, centre * 1000)
-        lo, hi = math.log10(lo), math.log10(hi)
-        pad = max(0.05 * (hi - lo), 0.05)
-        return 10 ** (lo - pad), 10 ** (hi + pad)
-    lo, hi = min(values), max(values)
-    pad = max(0.05 * (hi - lo), 1e-6)
-    return lo - pad, hi + pad
 
 
 def _fmt_weight(w: float | None) -> str:
@@ -138,7 +117,7 @@ def _draw(d: ForestData, width: float | None, height: float | None, p: str) -> F
     ax = fig.add_axes((plot_left, frac_bottom, plot_right - plot_left, frac_top - frac_bottom))
     y_pooled, y_pi = n + 0.6, n + 1.6
     ax.set_ylim(n + 2.3, -1.6)
-    lo_lim, hi_lim = _limits(d)
+    lo_lim, hi_lim = axis_limits(d)
     if d.log_scale:
         ax.set_xscale("log")
     ax.set_xlim(lo_lim, hi_lim)

@@ -22,14 +22,13 @@ import math
 from html import escape as _escape
 
 from gradecli.escape import xml_text
-from gradecli.plots.data import JUDGMENTS, TOOL_NAMES, ForestData, format_ci, judgment_colour
+from gradecli.plots.data import JUDGMENTS, NICE, TOOL_NAMES, ForestData, axis_limits, format_ci, judgment_colour
 
 ROW = 22.0  # px per row
 CHAR = 6.7  # px per character of 12-px sans-serif text (a generous average)
 PAD = 12.0
 PLOT_W = 300.0
 MAX_LABEL = 60
-NICE = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 # The rules the page holds once for every forest plot (class names prefixed ``fp-``).
 CSS = """
@@ -69,29 +68,6 @@ def _n(x: float) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
-
-
-def limits(d: ForestData) -> tuple[float, float]:
-    """The axis range: every estimate, CI, the pooled result, the prediction interval, the null and
-    the thresholds, with 5 % padding (ratio measures: at most 1000-fold either side of the pooled)."""
-    values = [d.null]
-    for r in d.rows:
-        values += [v for v in (r.estimate, r.lo, r.hi) if v is not None and math.isfinite(v)]
-    if d.pooled:
-        values += [v for v in d.pooled if math.isfinite(v)]
-    if d.prediction:
-        values += [v for v in d.prediction if math.isfinite(v)]
-    values += [ref.value for ref in d.references if math.isfinite(ref.value)]
-    if d.log_scale:
-        values = [v for v in values if v > 0] or [1.0]
-        centre = d.pooled[0] if d.pooled and d.pooled[0] > 0 else 1.0
-        lo, hi = max(min(values), centre / 1000), min(max(values), centre * 1000)
-        llo, lhi = math.log10(lo), math.log10(hi)
-        pad = max(0.05 * (lhi - llo), 0.05)
-        return 10 ** (llo - pad), 10 ** (lhi + pad)
-    lo, hi = min(values), max(values)
-    pad = max(0.05 * (hi - lo), 1e-6)
-    return lo - pad, hi + pad
 
 
 def ticks(lo: float, hi: float, log_scale: bool) -> list[float]:
@@ -161,7 +137,7 @@ def forest_svg(d: ForestData, id_prefix: str = "", standalone: bool = False) -> 
     y_notes = y_axis + 62
     height = y_notes + 16 * (len(notes) + (2 if rob_note else 0)) + PAD
 
-    lo_lim, hi_lim = limits(d)
+    lo_lim, hi_lim = axis_limits(d)
     t_lo, t_hi = (math.log10(lo_lim), math.log10(hi_lim)) if d.log_scale else (lo_lim, hi_lim)
 
     def xv(v: float) -> float:
