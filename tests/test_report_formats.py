@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import pty
@@ -78,6 +79,15 @@ def row_ids(example: str) -> list[str]:
     return out
 
 
+def table_count(example: str) -> int:
+    """One Summary-of-Findings table per comparison; one table when the file has none."""
+    return len(json.loads(output(example, "json")).get("comparisons", [])) or 1
+
+
+def comparison_of(example: str) -> dict[str, str]:
+    return {o["id"]: o["comparison"] for o in json.loads(output(example, "json"))["outcomes"] if "comparison" in o}
+
+
 def cells(line: str) -> list[str]:
     assert line.startswith("| ") and line.endswith(" |"), line
     return re.split(r"(?<!\\)\|", line[1:-1])
@@ -104,8 +114,10 @@ def test_html_is_well_formed_self_contained_and_accessible(example: str) -> None
     assert page.startswith("<!DOCTYPE html>\n")
     names = [tag for tag, _ in checker.tags]
     assert ("html", {"lang": "en"}) in checker.tags
-    for tag in ("caption", "thead", "tbody", "title", "style"):
+    for tag in ("title", "style"):
         assert names.count(tag) == 1, tag
+    for tag in ("caption", "thead", "tbody"):  # one table per comparison
+        assert names.count(tag) == table_count(example), tag
     assert "script" not in names and "link" not in names and "img" not in names and "iframe" not in names
     for tag, attrs in checker.tags:
         for name in ("src", "href", "srcset", "action", "data"):
@@ -131,7 +143,10 @@ def test_html_footnotes_are_an_ordered_list_with_letter_ids() -> None:
     page = output("ketamine-chronic-pain", "html").decode()
     checker = parse_html(page)
     items = [a.get("id") for t, a in checker.tags if t == "li" and a.get("id", "").startswith("fn-")]
-    assert items == ["fn-a", "fn-b", "fn-c", "fn-d"]
+    # several comparisons: each table's footnotes carry its comparison's id, so anchors never clash
+    assert items == ["fn-iv-ketamine-a", "fn-iv-ketamine-b", "fn-iv-ketamine-c", "fn-iv-ketamine-d"]
+    single = parse_html(output("bcg-vaccine-tuberculosis", "html").decode())
+    assert next(a.get("id") for t, a in single.tags if t == "li" and a.get("id", "").startswith("fn-")) == "fn-a"
     assert "<ol>" in page and ">LOW<" in page
     assert re.sub(r"<[^>]+>", "", page).count("⊕⊕◯◯LOW") == 2  # symbols, then the level in words
 
@@ -159,9 +174,12 @@ def test_csv_parses_with_one_row_per_outcome_and_raw_numbers(example: str) -> No
     text = output(example, "csv").decode()
     assert "\r" not in text and text.endswith("\n")
     reader = csv.DictReader(io.StringIO(text))
-    assert reader.fieldnames == COLUMNS
+    owner = comparison_of(example)
+    assert reader.fieldnames == (["comparison", *COLUMNS] if owner else COLUMNS)
     rows = list(reader)
     assert [r["outcome_id"] for r in rows] == row_ids(example)
+    if owner:  # each row names its outcome's comparison
+        assert all(r["comparison"] == owner[r["outcome_id"]] for r in rows)
     data = {o["id"]: o for o in json.loads(output(example, "json"))["outcomes"]}
     for row in rows:
         o = data[row["outcome_id"]]
@@ -201,12 +219,16 @@ def test_csv_absolute_effects_for_a_dichotomous_outcome() -> None:
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_markdown_table_rows_have_as_many_cells_as_the_header(example: str) -> None:
     text = output(example, "markdown").decode()
-    table = [line for line in text.splitlines() if line.startswith("|")]
-    header, rule, *rows = table
-    assert re.fullmatch(r"\|(---\|){7}", rule)
+    runs = itertools.groupby(text.splitlines(), key=lambda line: line.startswith("|"))
+    tables = [list(block) for is_table, block in runs if is_table]  # runs of table lines
+    assert len(tables) == table_count(example)
+    rows = []
+    for header, rule, *body in tables:
+        assert re.fullmatch(r"\|(---\|){7}", rule)
+        for line in (header, *body):
+            assert len(cells(line)) == 7, line
+        rows += body
     assert len(rows) == len(row_ids(example))
-    for line in (header, *rows):
-        assert len(cells(line)) == 7, line
     assert "\n\n" in text and not text.endswith("\n\n") and "\x1b" not in text
 
 
