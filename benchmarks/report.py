@@ -60,9 +60,17 @@ def merged_review(shared: Path, folder: Path) -> Path:
         o = dict(o)
         o.pop("subgroups", None)
         o["id"] = "B-" + str(o["id"])
+        if "comparison" in o:  # the two reviews' comparisons stay apart
+            o["comparison"] = "B-" + str(o["comparison"])
         outcomes.append(_prefix(o, "B-"))
     studies = list(a["studies"]) + [{**s, "id": "B-" + str(s["id"])} for s in b["studies"]]  # type: ignore[call-overload]
+    comparisons = list(a.get("comparisons", [])) + [  # type: ignore[call-overload]
+        {**c, "id": "B-" + str(c["id"])} for c in b.get("comparisons", [])  # type: ignore[attr-defined]
+    ]
+    used = {o["comparison"] for o in outcomes if "comparison" in o}  # type: ignore[operator]
     doc = {**a, "studies": studies, "outcomes": outcomes}
+    if comparisons:
+        doc["comparisons"] = [c for c in comparisons if c["id"] in used]
     path = folder / "review-113-outcomes.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path

@@ -101,8 +101,10 @@ def import_group() -> None:
 def revman(review: str, output: str | None, force: bool, quiet: bool, rob_groups: tuple[str, ...]) -> None:
     """Import a RevMan 5 review (.rm5) as one evidence file.
 
-    Every analysis becomes an outcome with id analysis-C.O (comparison C, outcome O), with its
-    study rows, RevMan's effect measure and analysis method, and the RoB 1 judgments with their
+    Every RevMan comparison becomes one of the file's comparisons (id comparison-C, titled with its
+    name; a name "X versus Y" gives the intervention and the comparison, never a population), and
+    every analysis an outcome of its comparison with id analysis-C.O (comparison C, outcome O), with
+    its study rows, RevMan's effect measure and analysis method, and the RoB 1 judgments with their
     support. RevMan items judged per outcome group ("Objective outcomes", ...) give the study's
     judgment from the "All outcomes" group; --rob-group says which outcomes another group judges.
     What could not be imported is listed on standard error. See docs/import.md.
@@ -126,7 +128,8 @@ def revman(review: str, output: str | None, force: bool, quiet: bool, rob_groups
 @_input_errors
 def revman_data(package: str, output: str | None, force: bool, quiet: bool) -> None:
     """Import a RevMan Web / Cochrane data package (version 1: the -dataPackage.zip, a review zip
-    holding it, or a folder of its CSVs) as one evidence file, like `import revman`.
+    holding it, or a folder of its CSVs) as one evidence file, like `import revman` (one comparison
+    per analysis group, titled with the group's name).
     """
     from gradecli.io.datapackage import read_datapackage
     from gradecli.io.revman import to_evidence

@@ -741,6 +741,63 @@ def _rob_group_map(
     return mapping, known
 
 
+_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+", re.IGNORECASE)
+MAX_NAME = 10_000
+"""Longest name (a title, an intervention) an evidence file holds (characters)."""
+
+
+_QUALIFIED = re.compile(
+    r"[:;,()\[\]]|\b(?:by|subgroup(?:ed|s)?|sensitivity|stratified|excluding|excluded|restricted|only|"
+    r"according|adjusted|analysis|analyses)\b",
+    re.IGNORECASE,
+)
+"""What makes a name more than "X versus Y" (a label before a colon, "by allocation concealment",
+"subgrouped by …", "children only", …): then the two sides are not the two treatments as written."""
+
+
+def split_versus(name: str) -> tuple[str, str] | None:
+    """``("X", "Y")`` of a comparison named "X versus Y" (or "X vs Y", "X vs. Y", "X compared with Y",
+    "X compared to Y"; any case), split at the first such word and kept as written; None when the
+    name has no such form or says more than the two treatments ("Sensitivity analysis: X versus Y
+    by allocation concealment"): then nothing is guessed and the reviewer writes the question."""
+    m = _VERSUS.search(name)
+    if m is None or _QUALIFIED.search(name):
+        return None
+    left, right = name[: m.start()].strip(), name[m.end() :].strip()
+    return (left, right) if left and right else None
+
+
+def _name(text: str, what: str, notes: list[str]) -> str:
+    """``text`` cut to :data:`MAX_NAME` characters (ending in an ellipsis), with a note when it was."""
+    if len(text) <= MAX_NAME:
+        return text
+    notes.append(f"{what}: {len(text):,} characters, cut to the evidence file's limit of {MAX_NAME:,}")
+    return text[: MAX_NAME - 1].rstrip() + "…"
+
+
+def comparison_entries(rv: RevmanReview, notes: list[str]) -> list[tuple[str, dict[str, object]]]:
+    """One ``comparisons:`` entry per RevMan comparison, with the id its outcomes name:
+    ``comparison-<NO>``, the comparison's NAME as title and, when the name reads "X versus Y", a
+    question with X as the intervention and Y as the comparison (no population: RevMan does not
+    hold it per comparison)."""
+    out: list[tuple[str, dict[str, object]]] = []
+    used: set[str] = set()
+    for cmp in rv.comparisons:
+        cid = base = f"comparison-{cmp.no}"
+        n = 2
+        while cid in used:  # a file that repeats a comparison NO
+            cid = f"{base}-{n}"
+            n += 1
+        used.add(cid)
+        title = _name(cmp.name, f"comparison {cmp.no}: name", notes)
+        entry: dict[str, object] = {"id": cid, "title": title}
+        pair = split_versus(title)
+        if pair is not None:
+            entry["question"] = {"intervention": pair[0], "comparison": pair[1]}
+        out.append((cid, entry))
+    return out
+
+
 @dataclass
 class ImportResult:
     doc: EvidenceDoc
@@ -781,8 +838,8 @@ def to_evidence(rv: RevmanReview, rob_groups: Sequence[str] = ()) -> ImportResul
         return ids[raw]
 
     outcomes: list[dict[str, object]] = []
-    several = len(rv.comparisons) > 1
-    for cmp in rv.comparisons:
+    comparisons = comparison_entries(rv, notes)
+    for cmp, (cmp_id, _) in zip(rv.comparisons, comparisons, strict=True):
         for o in cmp.outcomes:
             base_id = f"{cmp.no}.{o.no}"
             measure = evidence_measure(o)
@@ -874,7 +931,8 @@ def to_evidence(rv: RevmanReview, rob_groups: Sequence[str] = ()) -> ImportResul
                     analysis["pool"] = False  # RevMan shows these studies without a total: not pooled
                 out: dict[str, object] = {
                     "id": f"analysis-{uid}",
-                    "name": f"{uname} ({cmp.name})" if several else uname,
+                    "name": uname,  # its comparison's table is titled with the comparison's name
+                    "comparison": cmp_id,
                     "importance": "important",
                     "type": o.kind,
                     "measure": measure,
@@ -909,6 +967,10 @@ def to_evidence(rv: RevmanReview, rob_groups: Sequence[str] = ()) -> ImportResul
                     notes.append(f"analysis {uid}: no usable study rows; imported with data: [] (no studies)")
                 outcomes.append(out)
 
+    used_comparisons = {o["comparison"] for o in outcomes}
+    for cmp, (cmp_id, _) in zip(rv.comparisons, comparisons, strict=True):
+        if cmp_id not in used_comparisons:
+            notes.append(f"{cmp_id} ({cmp.name}): no analysis imported; the comparison is written without outcomes")
     # risk of bias (RoB 1): judgments stated once per study; per outcome group, overrides where they differ
     group_map, gname_of = _rob_group_map(rv, rob_groups, [str(o["id"]) for o in outcomes])
     mapped_groups = set(group_map.values())
@@ -1048,16 +1110,26 @@ def to_evidence(rv: RevmanReview, rob_groups: Sequence[str] = ()) -> ImportResul
         f"Imported from RevMan 5 file {os.path.basename(rv.file)} ({len(rv.comparisons)} comparison"
         f"{'s' if len(rv.comparisons) != 1 else ''})."
     )
-    doc: EvidenceDoc = {"gradecli": 1, "review": review, "studies": studies, "outcomes": outcomes}
+    doc: EvidenceDoc = {
+        "gradecli": 1,
+        "review": review,
+        "comparisons": [entry for _, entry in comparisons],
+        "studies": studies,
+        "outcomes": outcomes,
+    }
+    n_cmp = len(comparisons)
     header = [
         f"Imported by gradecli from the RevMan 5 review {os.path.basename(rv.file)}.",
-        f"What was imported: {len(studies)} studies, {len(outcomes)} outcomes (one per RevMan analysis;",
+        f"What was imported: {n_cmp} comparison{'s' if n_cmp != 1 else ''} (comparisons: comparison-C, titled with",
+        "  RevMan's comparison name; intervention and comparison read from a name 'X versus Y', no population),",
+        f"  {len(studies)} studies, {len(outcomes)} outcomes (one per RevMan analysis, each naming its comparison;",
         "  ids analysis-C.O = comparison C, outcome O; subgroups shown as subtotals only are analysis-C.O.S),",
         "  study data, RevMan's analysis method, RoB 1 judgments with their support (RESULT YES = low, NO = high,",
         "  UNKNOWN = unclear).",
-        "What needs the reviewer: the question (review.question), outcome importance (all set to 'important'),",
-        "  thresholds / assumed risks, benefit direction, indirectness and any other judgements; study designs",
-        "  (all set to rct); the derived RoB 1 overall judgments. See docs/import.md.",
+        "What needs the reviewer: each comparison's question (comparisons[].question: the population, and the",
+        "  intervention and comparison where the name did not give them), outcome importance (all set to",
+        "  'important'), thresholds / assumed risks, benefit direction, indirectness and any other judgements;",
+        "  study designs (all set to rct); the derived RoB 1 overall judgments. See docs/import.md.",
         "",
     ]
     return ImportResult(doc, header, notes, len(outcomes), len(studies))

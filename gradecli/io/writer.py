@@ -28,7 +28,11 @@ class ReviewDoc(TypedDict, total=False):
     notes: str
 
 
-class EvidenceDoc(TypedDict):
+class _Comparisons(TypedDict, total=False):
+    comparisons: list[dict[str, object]]  # written after the review when the file has several
+
+
+class EvidenceDoc(_Comparisons):
     """An evidence document as an importer builds it (plain data for :func:`dump_evidence`); each
     study and outcome is a mapping of the evidence file's keys in the order they are written."""
 
