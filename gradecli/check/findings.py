@@ -19,6 +19,9 @@
 | GC304 | warning | a CI implausible for the reported sample size |
 | GC401 | warning | a critical outcome beyond the 7 rows a Summary-of-Findings table shows |
 | GC402 | warning | no outcome is marked critical |
+
+GC401 and GC402 are about a Summary-of-Findings table: in a file with ``comparisons`` they are
+judged per comparison (one table each) and name it (``docs/check.md``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from gradecli.check.findings import Finding, make
+from gradecli.check.findings import Finding
+from gradecli.check.findings import make as make_finding
 from gradecli.grade.assessment import DOMAIN_NAMES, Assessment, OutcomeAssessment
 from gradecli.model.vocab import Certainty
 from gradecli.numeric import Z_975
@@ -45,9 +46,25 @@ def assessment_findings(
     """The findings of one assessed file, from the Assessment alone (``tree`` gives line numbers)."""
     out: list[Finding | None] = []
     index: dict[str, int] = {}  # the outcome's place in the file (two bodies of one outcome share it)
+    several = len(assessment.comparisons) > 1
+    beyond = _beyond_the_table(assessment) if assessment.comparisons else {}
     for o in assessment.outcomes:
         i = index.setdefault(o.source_id or o.id, len(index))
         line, col = tree.mark(("outcomes", i))
+        # in a file of several comparisons a finding about an outcome names the outcome's comparison
+        prefix = f"comparison {o.comparison!r}: " if several and o.comparison is not None else ""
+
+        def make(
+            file: str,
+            line: int,
+            col: int,
+            code: str,
+            message: str,
+            outcome: str | None = None,
+            severities: dict[str, str] | None = None,
+            _prefix: str = prefix,
+        ) -> Finding | None:
+            return make_finding(file, line, col, code, _prefix + message, outcome, severities)
 
         def at(*sub: str | int, _i: int = i) -> tuple[int, int]:
             return tree.mark(("outcomes", _i, *sub))
@@ -118,8 +135,23 @@ def assessment_findings(
                 f"{ceiling.value.replace('_', ' ')} ({missing} not assessed)"
             )
             out.append(make(path, *at("recorded_certainty"), "GC201", message, o.id, severities))
-        out.extend(_summary_checks(path, o, at, severities))
-        if o.importance == "critical" and i >= MAX_SOF_ROWS:
+        out.extend(_summary_checks(path, o, at, severities, prefix))
+        if o.id in beyond:
+            cid, rank = beyond[o.id]
+            out.append(
+                make_finding(
+                    path,
+                    line,
+                    col,
+                    "GC401",
+                    f"comparison {cid!r}: {o.id}: the comparison's critical outcome number {rank}; its "
+                    f"Summary-of-Findings table shows at most {MAX_SOF_ROWS} outcomes — it is listed after the "
+                    "table (mark fewer outcomes critical, or split the comparison)",
+                    o.id,
+                    severities,
+                )
+            )
+        elif not assessment.comparisons and o.importance == "critical" and i >= MAX_SOF_ROWS:
             out.append(
                 make(
                     path,
@@ -132,9 +164,38 @@ def assessment_findings(
                     severities,
                 )
             )
-    if assessment.outcomes and not any(o.importance == "critical" for o in assessment.outcomes):
+    if assessment.comparisons:
+        # each comparison is its own Summary-of-Findings table: each needs a critical outcome
+        has_outcomes = {o.comparison for o in assessment.outcomes}
+        has_critical = {o.comparison for o in assessment.outcomes if o.importance == "critical"}
+        for ci, c in enumerate(assessment.comparisons):
+            if c.id in has_outcomes and c.id not in has_critical:
+                line, col = tree.mark(("comparisons", ci))
+                message = f"comparison {c.id!r}: no outcome is marked critical"
+                out.append(make_finding(path, line, col, "GC402", message, None, severities))
+    elif assessment.outcomes and not any(o.importance == "critical" for o in assessment.outcomes):
         line, col = tree.mark(("outcomes",))
-        out.append(make(path, line, col, "GC402", "no outcome is marked critical", None, severities))
+        out.append(make_finding(path, line, col, "GC402", "no outcome is marked critical", None, severities))
+    return out
+
+
+def _beyond_the_table(assessment: Assessment) -> dict[str, tuple[str, int]]:
+    """The critical outcomes that do not fit their comparison's Summary-of-Findings table (rows by
+    importance, at most :data:`MAX_SOF_ROWS` outcomes: so the critical outcomes past the seventh, in
+    the file's order; the bodies of one outcome are one row), each with its comparison and its number
+    among the comparison's critical outcomes."""
+    out: dict[str, tuple[str, int]] = {}
+    critical: dict[str | None, list[str]] = {}  # comparison → its critical outcomes (source ids)
+    for o in assessment.outcomes:
+        if o.importance != "critical" or o.comparison is None:
+            continue
+        seen = critical.setdefault(o.comparison, [])
+        source = o.source_id or o.id
+        if source not in seen:
+            seen.append(source)
+        rank = seen.index(source) + 1
+        if rank > MAX_SOF_ROWS:
+            out[o.id] = (o.comparison, rank)
     return out
 
 
@@ -179,7 +240,9 @@ def _certainty_message(o: OutcomeAssessment) -> str:
     )
 
 
-def _summary_checks(path: str, o: OutcomeAssessment, at: At, severities: dict[str, str]) -> list[Finding | None]:
+def _summary_checks(
+    path: str, o: OutcomeAssessment, at: At, severities: dict[str, str], prefix: str = ""
+) -> list[Finding | None]:
     e = o.effect
     if o.form != "summary" or e is None or e.ci_lb is None or e.ci_ub is None:
         return []
@@ -192,11 +255,11 @@ def _summary_checks(path: str, o: OutcomeAssessment, at: At, severities: dict[st
         floor = math.sqrt(16 / n)  # smallest SE of a log OR with N participants (all cells N/4)
         if se < floor / 2:
             return [
-                make(
+                make_finding(
                     path,
                     *at("summary", "ci"),
                     "GC304",
-                    f"{o.id}: the CI ({lo:g} to {hi:g}) is narrower than {n:,} participants allow "
+                    f"{prefix}{o.id}: the CI ({lo:g} to {hi:g}) is narrower than {n:,} participants allow "
                     f"(SE of log OR {se:.3g}; at least {floor:.3g} is possible) — is the sample size right?",
                     o.id,
                     severities,
