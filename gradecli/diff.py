@@ -1,9 +1,14 @@
 """What changed between two versions of an evidence file, outcome by outcome: studies added or
-removed, the effect and its CI, each domain's rating, and the certainty (living reviews)."""
+removed, the effect and its CI, each domain's rating, and the certainty (living reviews).
+
+Files with ``comparisons`` (either version) get the changes grouped by comparison: each entry has a
+``comparison`` (the new version's, or the old one's for a removed outcome) and, for an outcome that
+moved from one comparison to another, ``old_comparison``; the text and Markdown show a heading per
+comparison. A file without comparisons gives exactly the output it always did."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from gradecli.escape import github_line, terminal
 from gradecli.escape import markdown as md_escape
@@ -41,7 +46,14 @@ class CertaintyChange(TypedDict):
     changed: bool
 
 
-class OutcomeChange(TypedDict):
+class _Where(TypedDict, total=False):
+    """The comparison keys of an outcome change, in files with comparisons only."""
+
+    comparison: str | None  # the new file's (the old one's for a removed outcome)
+    old_comparison: str  # an outcome that moved: the comparison it was in
+
+
+class OutcomeChange(_Where):
     outcome: str
     name: str
     status: str
@@ -104,7 +116,9 @@ def _domain_changes(a: OutcomeAssessment | None, b: OutcomeAssessment | None) ->
 
 def diff(old: Assessment, new: Assessment) -> list[OutcomeChange]:
     """One entry per outcome (in the new file's order, then removed ones), each listing its changes.
-    Reads the two Assessments only."""
+    Reads the two Assessments only. When either file has comparisons the entries are grouped by
+    comparison (the new file's order, then comparisons only the old file has), each naming its own."""
+    grouped = bool(old.comparisons or new.comparisons)
     old_by = {o.id: o for o in old.outcomes}
     new_by = {o.id: o for o in new.outcomes}
     ids = [o.id for o in new.outcomes] + [o.id for o in old.outcomes if o.id not in new_by]
@@ -121,6 +135,8 @@ def diff(old: Assessment, new: Assessment) -> list[OutcomeChange]:
         cb = b.certainty.value if b and b.certainty else None
         pa = a.certainty_ceiling.value if a and a.provisional and a.certainty_ceiling else None
         pb = b.certainty_ceiling.value if b and b.provisional and b.certainty_ceiling else None
+        old_cmp, new_cmp = (a.comparison if a else None), (b.comparison if b else None)
+        moved = old_cmp is not None and new_cmp is not None and old_cmp != new_cmp
         entry: OutcomeChange = {
             "outcome": oid,
             "name": named.name,
@@ -131,16 +147,60 @@ def diff(old: Assessment, new: Assessment) -> list[OutcomeChange]:
             "domains": domains,
             "certainty": {"old": ca, "new": cb, "old_ceiling": pa, "new_ceiling": pb, "changed": (ca, pa) != (cb, pb)},
         }
-        if status == "changed" and not (
-            entry["studies_added"]
-            or entry["studies_removed"]
-            or entry["effect"]
-            or domains
-            or entry["certainty"]["changed"]
+        if grouped:  # the comparison keys right after the name
+            where: dict[str, object] = {"comparison": named.comparison}
+            if moved:
+                where["old_comparison"] = old_cmp
+            items = list(entry.items())
+            entry = cast(OutcomeChange, dict([*items[:2], *where.items(), *items[2:]]))
+        if (
+            status == "changed"
+            and not moved
+            and not (
+                entry["studies_added"]
+                or entry["studies_removed"]
+                or entry["effect"]
+                or domains
+                or entry["certainty"]["changed"]
+            )
         ):
             entry["status"] = "unchanged"
         out.append(entry)
+    if grouped:
+        order = {cid: j for j, cid in enumerate(comparison_titles(old, new))}
+        out.sort(key=lambda e: order.get(e.get("comparison") or "", len(order)))  # stable: the order within
     return out
+
+
+def comparison_titles(old: Assessment, new: Assessment) -> dict[str, str]:
+    """Each comparison's title by id: the new file's comparisons in its order, then those only the
+    old file has (empty for files without comparisons)."""
+    titles = {c.id: c.title for c in new.comparisons}
+    for c in old.comparisons:
+        titles.setdefault(c.id, c.title)
+    return titles
+
+
+def _groups(entries: list[OutcomeChange]) -> list[tuple[str | None, list[OutcomeChange]]]:
+    """The changed entries by comparison, in the entries' order (one group, None, for files
+    without comparisons)."""
+    out: list[tuple[str | None, list[OutcomeChange]]] = []
+    for e in entries:
+        if e["status"] == "unchanged":
+            continue
+        cid = e.get("comparison")
+        if not out or out[-1][0] != cid:
+            out.append((cid, []))
+        out[-1][1].append(e)
+    return out
+
+
+def _heading(cid: str | None, titles: dict[str, str]) -> str:
+    """A comparison's heading, in plain words (escape it for the output)."""
+    if cid is None:
+        return "Outcomes in no comparison (the review's question)"
+    title = titles.get(cid)
+    return f"Comparison {cid}: {title}" if title and title != cid else f"Comparison {cid}"
 
 
 def _num(x: object) -> str:
@@ -177,14 +237,25 @@ def _code(name: str) -> str:
     return f"`{name}`" if name.isprintable() and "`" not in name and name else md_escape(name)
 
 
-def markdown(entries: list[OutcomeChange], old_name: str, new_name: str) -> str:
-    """A Markdown table (pull-request comments); every name from a file goes through
+def markdown(entries: list[OutcomeChange], old_name: str, new_name: str, titles: dict[str, str] | None = None) -> str:
+    """A Markdown table (pull-request comments), one per comparison under its heading when the files
+    have comparisons (``titles``: :func:`comparison_titles`); every name from a file goes through
     :func:`gradecli.escape.markdown`."""
     changed = [e for e in entries if e["status"] != "unchanged"]
     lines = [f"### gradecli diff: {_code(old_name)} → {_code(new_name)}", ""]
     if not changed:
         return "\n".join([*lines, "No outcome changed.", ""])
-    lines += ["| Outcome | Studies | Effect | Domains | Certainty |", "|---|---|---|---|---|"]
+    if any("comparison" in e for e in changed):
+        for j, (cid, group) in enumerate(_groups(entries)):
+            lines += [""] if j else []
+            lines += [f"#### {md_escape(_heading(cid, titles or {}))}", ""]
+            lines += _markdown_rows(group)
+        return "\n".join([*lines, ""])
+    return "\n".join([*lines, *_markdown_rows(changed), ""])
+
+
+def _markdown_rows(changed: list[OutcomeChange]) -> list[str]:
+    lines = ["| Outcome | Studies | Effect | Domains | Certainty |", "|---|---|---|---|---|"]
     for e in changed:
         studies = []
         if e["studies_added"]:
@@ -198,18 +269,37 @@ def markdown(entries: list[OutcomeChange], old_name: str, new_name: str) -> str:
         old, new = _level(c["old"], c["old_ceiling"]), _level(c["new"], c["new_ceiling"])
         cert = f"**{old} → {new}**" if c["changed"] else new
         name = md_escape(e["name"]) + (f" ({e['status']})" if e["status"] in ("added", "removed") else "")
+        if "old_comparison" in e:
+            name += " (moved from comparison " + md_escape(e["old_comparison"]) + ")"
         lines.append(f"| {name} | {'<br>'.join(studies) or '—'} | {effect} | {doms} | {cert} |".replace("\n", " "))
-    return "\n".join([*lines, ""])
+    return lines
 
 
-def text(entries: list[OutcomeChange]) -> str:
-    """Plain text for a terminal or a CI log: every name from a file is shown escaped
+def text(entries: list[OutcomeChange], titles: dict[str, str] | None = None) -> str:
+    """Plain text for a terminal or a CI log, under a heading per comparison when the files have
+    comparisons (``titles``: :func:`comparison_titles`): every name from a file is shown escaped
     (:func:`gradecli.escape.terminal`) and no line can be a GitHub Actions workflow command."""
+    lines: list[str] = []
+    if any("comparison" in e for e in entries):
+        for j, (cid, group) in enumerate(_groups(entries)):
+            lines += [""] if j else []
+            lines.append(terminal(_heading(cid, titles or {})))
+            lines += [f"  {line}" for line in _text_lines(group)]
+    else:
+        lines = _text_lines(entries)
+    return github_line("\n".join(lines)) + "\n" if lines else "No outcome changed.\n"
+
+
+def _text_lines(entries: list[OutcomeChange]) -> list[str]:
     lines = []
     for e in entries:
         if e["status"] == "unchanged":
             continue
         lines.append(f"{terminal(e['name'])} ({terminal(e['outcome'])}): {e['status']}")
+        if "old_comparison" in e:
+            lines.append(
+                f"  moved: comparison {terminal(e['old_comparison'])} → {terminal(e.get('comparison') or '—')}"
+            )
         if e["studies_added"]:
             lines.append(f"  studies added: {', '.join(terminal(s) for s in e['studies_added'])}")
         if e["studies_removed"]:
@@ -222,4 +312,4 @@ def text(entries: list[OutcomeChange]) -> str:
         c = e["certainty"]
         if c["changed"]:
             lines.append(f"  certainty: {_level(c['old'], c['old_ceiling'])} → {_level(c['new'], c['new_ceiling'])}")
-    return github_line("\n".join(lines)) + "\n" if lines else "No outcome changed.\n"
+    return lines

@@ -29,9 +29,7 @@ def _git_show(rev: str, path: str) -> str:
     from gradecli.io.source import MAX_BYTES, decode
 
     if len(out.stdout) > MAX_BYTES:  # the committed version has the same limit as a file on disk
-        raise InputError.single(
-            f"{rev}:{path}", f"file is {len(out.stdout):,} bytes; the limit is {MAX_BYTES:,} bytes"
-        )
+        raise InputError.single(f"{rev}:{path}", f"file is {len(out.stdout):,} bytes; the limit is {MAX_BYTES:,} bytes")
     return decode(out.stdout, f"{rev}:{path}")
 
 
@@ -43,7 +41,8 @@ def _git_show(rev: str, path: str) -> str:
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any outcome's certainty changed.")
 def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, fail_on_change: bool) -> None:
     """Show what changed between two versions of an evidence file, outcome by outcome: studies
-    added or removed, the effect and its CI, each domain's rating, and the certainty.
+    added or removed, the effect and its CI, each domain's rating, and the certainty; grouped by
+    comparison when the files have comparisons (an outcome that moved between them is shown so).
 
     \b
     Examples:
@@ -78,11 +77,16 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
     except InputError as exc:
         exit_with_problems(exc)
     entries = differ.diff(old, new)
+    titles = differ.comparison_titles(old, new)
     if fmt == "json":
-        click.echo(json.dumps({"old": old_name, "new": new_name, "outcomes": entries}, indent=2, ensure_ascii=False))
+        out: dict[str, object] = {"old": old_name, "new": new_name}
+        if titles:  # files with comparisons: their titles, in the order the outcomes are grouped
+            out["comparisons"] = [{"id": cid, "title": title} for cid, title in titles.items()]
+        out["outcomes"] = entries
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo(differ.markdown(entries, old_name, new_name), nl=False)
+        click.echo(differ.markdown(entries, old_name, new_name, titles), nl=False)
     else:
-        click.echo(differ.text(entries), nl=False)
+        click.echo(differ.text(entries, titles), nl=False)
     changed = any(e["certainty"]["changed"] for e in entries)
     raise SystemExit(EXIT_FINDINGS if fail_on_change and changed else EXIT_OK)
