@@ -65,7 +65,8 @@ def merged_review(shared: Path, folder: Path) -> Path:
         outcomes.append(_prefix(o, "B-"))
     studies = list(a["studies"]) + [{**s, "id": "B-" + str(s["id"])} for s in b["studies"]]  # type: ignore[call-overload]
     comparisons = list(a.get("comparisons", [])) + [  # type: ignore[call-overload]
-        {**c, "id": "B-" + str(c["id"])} for c in b.get("comparisons", [])  # type: ignore[attr-defined]
+        {**c, "id": "B-" + str(c["id"])}
+        for c in b.get("comparisons", [])  # type: ignore[attr-defined]
     ]
     used = {o["comparison"] for o in outcomes if "comparison" in o}  # type: ignore[operator]
     doc = {**a, "studies": studies, "outcomes": outcomes}
