@@ -29,7 +29,9 @@ def load_evidence_tree(path: str, text: str | None = None) -> tuple[Evidence, Tr
         text = read_text(path)
     json_syntax = True if path.endswith(".json") else (False if path.endswith((".yaml", ".yml")) else None)
     evidence, tree = parse_evidence_tree(text, name, json_syntax=json_syntax)
-    return _resolve_rules_path(evidence, tree, path), tree
+    from gradecli.io.reviewer_files import with_reviewer_files
+
+    return with_reviewer_files(_resolve_rules_path(evidence, tree, path), tree, path), tree
 
 
 def _resolve_rules_path(evidence: Evidence, tree: Tree, path: str) -> Evidence:
