@@ -14,7 +14,7 @@ def test_assess_json_is_valid_deterministic_and_has_no_colour() -> None:
     assert first.stdout == second.stdout
     assert "\x1b[" not in first.stdout
     data = json.loads(first.stdout)
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     rows = {o["id"]: o for o in data["outcomes"]}
     assert [rows[i]["form"] for i in ("pain-long", "depression", "opioid-use")] == ["none"] * 3
     assert rows["pain-long"]["certainty"] is None

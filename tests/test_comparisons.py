@@ -173,7 +173,7 @@ def test_statements_name_each_comparisons_intervention(review: Path) -> None:
 
 def test_json_has_the_comparisons_and_each_outcomes_comparison(review: Path) -> None:
     data = json.loads(run_cli("assess", str(review), "--format", "json").stdout)
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     assert [c["id"] for c in data["comparisons"]] == ["oral", "topical"]
     assert data["comparisons"][0]["title"] == "Oral ketamine compared with placebo for adults with chronic pain"
     assert data["comparisons"][1]["question"]["population"] is None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gradecli.model.vocab import Certainty, Rating
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 LEVELS: tuple[Certainty, ...] = (Certainty.very_low, Certainty.low, Certainty.moderate, Certainty.high)
 RATING_LEVELS: dict[Rating, int] = {
@@ -111,6 +111,11 @@ class DomainAssessment(_Out):
     status: Status
     reviewer_reason: str | None = None
     footnote: str | None = None
+    judged_by: list[str] = Field(
+        default_factory=list,
+        description="1.5: the reviewers the judgment used is from (files with `reviewers`): those who agreed, or "
+        "the consensus's.",
+    )
 
 
 class UpgradeAssessment(_Out):
@@ -132,6 +137,9 @@ class UpgradeAssessment(_Out):
         description="1.2: the steps the rule took, in order, e.g. 'OR → RR at 30%: RR 0.26 (95% CI 0.19 to 0.37)', "
         "'the whole 95% CI lies below 0.5 (not below 0.2) → a large effect, +1', '+1 proposed: needs the "
         "reviewer's confirmation'.",
+    )
+    judged_by: list[str] = Field(
+        default_factory=list, description="1.5: the reviewers the judgment used is from (files with `reviewers`)."
     )
 
 
@@ -399,6 +407,14 @@ class StratumAssessment(_Out):
     footnotes: list[str] = Field(default_factory=list)
 
 
+class Disagreement(_Out):
+    """1.5: an item the reviewers rate differently, with no consensus yet."""
+
+    item: str = Field(description="A domain, an upgrade or `certainty`; `risk_of_bias` with `study`.")
+    study: str | None = None
+    ratings: dict[str, str] = Field(description="Reviewer id → rating, in the file's order of reviewers.")
+
+
 class OutcomeAssessment(_Out):
     id: str
     name: str
@@ -476,6 +492,11 @@ class OutcomeAssessment(_Out):
     comparison: str | None = Field(
         None, description="1.4: the id of the comparison this outcome belongs to (files with `comparisons`)."
     )
+    disagreements: list[Disagreement] = Field(
+        default_factory=list,
+        description="1.5: what the reviewers disagree on without a consensus (a domain, an upgrade, `certainty`, "
+        "or a study's risk of bias), each with the reviewers' ratings: it makes the outcome provisional.",
+    )
 
 
 class Question(_Out):
@@ -494,6 +515,73 @@ class ComparisonRecord(_Out):
     notes: str | None = None
 
 
+class ReviewerRecord(_Out):
+    """1.5: a reviewer of the file."""
+
+    id: str
+    name: str | None = None
+    role: str | None = None
+
+
+class ReviewerRating(_Out):
+    """1.5: one reviewer's rating of one item (an upgrade's levels as "0", "1", "2")."""
+
+    reviewer: str
+    rating: str
+    reason: str | None = None
+    date: str | None = None
+
+
+class ConsensusRecord(_Out):
+    """1.5: the agreed judgment that resolves an item."""
+
+    rating: str
+    reason: str | None = None
+    agreed_by: list[str]
+    date: str | None = None
+
+
+class ReviewRecord(_Out):
+    """1.5: one item judged by the reviewers: an outcome's domain, upgrade or certainty, or a study's
+    overall risk of bias."""
+
+    outcome: str | None = Field(None, description="The outcome's id in the evidence file.")
+    study: str | None = None
+    item: str
+    proposal: str | None = Field(
+        None,
+        description="What gradecli proposes: the rule's rating, the proposed levels, or the certainty computed "
+        "from the domains; for a study, the overall judgment in the evidence file.",
+    )
+    ratings: list[ReviewerRating] = Field(default_factory=list)
+    consensus: ConsensusRecord | None = None
+    status: Literal["agreed", "single", "resolved", "unresolved"]
+    used: str | None = Field(None, description="The rating the assessment uses (None: the proposal stands).")
+
+
+class AgreementStatistic(_Out):
+    """1.5: one agreement statistic with its 95% CI (None where undefined: see ``note``)."""
+
+    statistic: str
+    estimate: float | None = None
+    se: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    note: str | None = None
+
+
+class AgreementRecord(_Out):
+    """1.5: agreement between reviewers over one scope (a domain, all domains, the certainty, rating
+    up, the studies' risk of bias)."""
+
+    scope: str
+    reviewers: list[str]
+    categories: list[str] = Field(description="The ordered scale the weighted statistics use.")
+    n: int = Field(description="Items rated by all these reviewers.")
+    n_missing: int = Field(description="Items rated by some of them only (left out of the two-rater statistics).")
+    statistics: list[AgreementStatistic]
+
+
 class Assessment(_Out):
     """A whole assessment; ``schema_version`` changes when keys change (see docs/assessment-json.md)."""
 
@@ -509,6 +597,13 @@ class Assessment(_Out):
         default_factory=list,
         description="1.4: the review's comparisons, in file order (empty: one comparison, `question`); each "
         "outcome's `comparison` names one.",
+    )
+    reviewers: list[ReviewerRecord] = Field(default_factory=list, description="1.5: the file's reviewers.")
+    reviews: list[ReviewRecord] = Field(
+        default_factory=list, description="1.5: every item a reviewer judged or a consensus resolved, file order."
+    )
+    agreement: list[AgreementRecord] = Field(
+        default_factory=list, description="1.5: agreement between each pair of reviewers (and all of them)."
     )
 
 

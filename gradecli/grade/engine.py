@@ -54,6 +54,13 @@ WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment:
     """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(choose_rules(rules, evidence, None).ref)
+    resolution = None
+    judged = evidence
+    if evidence.reviewers or evidence.reviewer_judgements or evidence.consensus:
+        from gradecli.grade import reviewers
+
+        resolution = reviewers.resolve(evidence)
+        evidence = reviewers.applied(evidence, resolution)
     if not evidence.comparisons:
         outcomes = [a for o in evidence.outcomes for a in assess_bodies(evidence, o, ruleset)]
     else:
@@ -71,7 +78,13 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
                     update={"review": evidence.review.model_copy(update={"question": question_c})}
                 )
             outcomes += [a.model_copy(update={"comparison": comp.id}) for a in assess_bodies(view, o, ruleset)]
+    extra: dict[str, object] = {}
+    if resolution is not None:
+        from gradecli.grade.review_record import with_reviews
+
+        outcomes, extra = with_reviews(judged, resolution, outcomes)
     return Assessment(
+        **extra,
         gradecli_version=__version__,
         rules=ruleset.name,
         title=evidence.review.title,

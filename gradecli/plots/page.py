@@ -143,7 +143,7 @@ def _reasons(o) -> list[str]:  # type: ignore[no-untyped-def]
             )
     if o.certainty is not None or o.provisional:
         symbols, label = certainty_cells(o.certainty, o.provisional, o.certainty_ceiling)
-        missing = f" — {provisional_comment(o.missing_domains)}" if o.provisional else ""
+        missing = f" — {provisional_comment(o.missing_domains, o.disagreements)}" if o.provisional else ""
         out.append(f"<li><b>Certainty:</b> {escape(f'{symbols} {label}'.strip() + missing)}</li>")
     out.append("</ul>")
     if o.footnotes:

@@ -125,7 +125,7 @@ def render_blocks(assessment: Assessment, console: Console) -> None:
                 console.print(f"  {'':<14}{step}", style="dim", highlight=False, markup=False)
         cert = _overall(o, notes, " ({})", "; ")
         if o.provisional:
-            cert += f" — {provisional_comment(o.missing_domains)}"
+            cert += f" — {provisional_comment(o.missing_domains, o.disagreements)}"
         console.print(f"  Certainty: {cert}", highlight=False, markup=False)
     _footer(assessment, console, notes.lines)
 

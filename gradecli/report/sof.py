@@ -4,6 +4,7 @@ Schünemann HJ et al., "Completing 'Summary of findings' tables and grading the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gradecli.formatting import fmt, fmt_ratio, higher_lower, more_fewer, per
@@ -11,6 +12,7 @@ from gradecli.grade.assessment import (
     DOMAIN_NAMES,
     AbsoluteEffect,
     Assessment,
+    Disagreement,
     OutcomeAssessment,
     StratumAssessment,
     SubgroupAnalysis,
@@ -165,9 +167,30 @@ def certainty_cells(certainty: Certainty | None, provisional: bool, ceiling: Cer
     return SYMBOLS[certainty], LABELS[certainty]
 
 
-def provisional_comment(missing: list[str]) -> str:
-    """'Provisional: risk of bias, indirectness not assessed.'"""
-    return f"Provisional: {', '.join(DOMAIN_NAMES.get(d, d) for d in missing)} not assessed."
+ITEM_NAMES = {**DOMAIN_NAMES, "certainty": "the certainty"}
+RATING_WORDS = {"0": "not rated up", "1": "+1", "2": "+2"}
+
+
+def disagreement_text(d: Disagreement) -> str:
+    """'indirectness (alice: serious; bob: not serious)'; a study's: 'risk of bias of Smith 2020 (…)'."""
+    what = f"risk of bias of {d.study}" if d.study is not None else ITEM_NAMES.get(d.item, d.item)
+    ratings = "; ".join(f"{who}: {RATING_WORDS.get(r, r.replace('_', ' '))}" for who, r in d.ratings.items())
+    return f"{what} ({ratings})"
+
+
+def provisional_comment(missing: list[str], disagreements: Sequence[Disagreement] = ()) -> str:
+    """'Provisional: risk of bias, indirectness not assessed.'; with reviewers who disagree without a
+    consensus: 'Provisional: the reviewers disagree on indirectness (alice: serious; bob: not serious),
+    no consensus yet.'"""
+    disputed = {d.item for d in disagreements if d.study is None}
+    parts = []
+    unassessed = [d for d in missing if d not in disputed]
+    if unassessed:
+        parts.append(f"{', '.join(DOMAIN_NAMES.get(d, d) for d in unassessed)} not assessed")
+    if disagreements:
+        listed = ", ".join(disagreement_text(d) for d in disagreements)
+        parts.append(f"the reviewers disagree on {listed}, no consensus yet")
+    return f"Provisional: {'; '.join(parts)}."
 
 
 def stratum_name(s: StratumAssessment) -> tuple[str, str]:
@@ -339,7 +362,7 @@ def build(assessment: Assessment) -> Sof:
             source = o.continuous.smd_size_source or "Cohen's rule of thumb, context-free"
             comments.append(f"An SMD of this size is {o.continuous.smd_size} ({source}).")
         if o.provisional:
-            comments.append(provisional_comment(o.missing_domains))
+            comments.append(provisional_comment(o.missing_domains, o.disagreements))
         for u in o.upgrades:
             if u.needs_confirmation and not u.levels and u.proposed_levels:
                 name = DOMAIN_NAMES.get(u.domain, u.domain)
