@@ -73,6 +73,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("gradecli.commands.rules", "rules", "List the GRADE rules and rule sets; show one."),
     "check": ("gradecli.commands.check", "check", "Validate and assess files and folders for CI."),
     "diff": ("gradecli.commands.diff", "diff", "Show what changed between two versions of an evidence file."),
+    "agree": (
+        "gradecli.commands.agree",
+        "agree",
+        "The reviewers' judgments side by side, and their agreement.",
+    ),
     "import": ("gradecli.commands.importer", "import_group", "Import RevMan 5, robvis, CSV or RevMan data packages."),
     "export": ("gradecli.commands.exporter", "export_group", "Export risk-of-bias tables for robvis."),
     "plot": ("gradecli.commands.plot", "plot", "Draw forest and risk-of-bias plots (needs gradecli[plots])."),

@@ -19,6 +19,8 @@
 | GC304 | warning | a CI implausible for the reported sample size |
 | GC401 | warning | a critical outcome beyond the 7 rows a Summary-of-Findings table shows |
 | GC402 | warning | no outcome is marked critical |
+| GC501 | warning | the reviewers disagree on an item and no consensus resolves it (the rating is provisional) |
+| GC502 | error | a consensus recorded without a reason |
 
 GC401 and GC402 are about a Summary-of-Findings table: in a file with ``comparisons`` they are
 judged per comparison (one table each) and name it (``docs/check.md``).
@@ -52,6 +54,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GC304": ("warning", "CI implausible for the sample size"),
     "GC401": ("warning", "critical outcome beyond the seventh row"),
     "GC402": ("warning", "no critical outcome"),
+    "GC501": ("warning", "reviewers disagree, no consensus"),
+    "GC502": ("error", "consensus without a reason"),
 }
 
 

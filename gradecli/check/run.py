@@ -69,8 +69,17 @@ def assessment_findings(
         def at(*sub: str | int, _i: int = i) -> tuple[int, int]:
             return tree.mark(("outcomes", _i, *sub))
 
+        disputed = {x.item for x in o.disagreements if x.study is None}
+        for x in o.disagreements:  # the reviewers differ and no consensus says which is right
+            what = f"study {x.study!r}'s risk of bias" if x.study is not None else DOMAIN_NAMES.get(x.item, x.item)
+            ratings = "; ".join(f"{who}: {r.replace('_', ' ')}" for who, r in x.ratings.items())
+            message = (
+                f"{o.id}: the reviewers disagree on {what} ({ratings}) and no consensus resolves it; the rating "
+                "is provisional (record the agreed judgment under `consensus:`)"
+            )
+            out.append(make(path, line, col, "GC501", message, o.id, severities))
         for d in o.domains:
-            if d.status == "not_assessed":
+            if d.status == "not_assessed" and d.domain not in disputed:
                 code = NOT_ASSESSED_CODES.get(d.domain, "GC103")
                 why = d.proposal.explanation or "no data"
                 if d.domain in NOT_ASSESSED_CODES and o.provisional:
@@ -164,6 +173,7 @@ def assessment_findings(
                     severities,
                 )
             )
+    out.extend(_consensus_findings(path, tree, assessment, severities))
     if assessment.comparisons:
         # each comparison is its own Summary-of-Findings table: each needs a critical outcome
         has_outcomes = {o.comparison for o in assessment.outcomes}
@@ -176,6 +186,30 @@ def assessment_findings(
     elif assessment.outcomes and not any(o.importance == "critical" for o in assessment.outcomes):
         line, col = tree.mark(("outcomes",))
         out.append(make_finding(path, line, col, "GC402", "no outcome is marked critical", None, severities))
+    return out
+
+
+def _consensus_findings(
+    path: str, tree: Marks, assessment: Assessment, severities: dict[str, str]
+) -> list[Finding | None]:
+    """GC502 for every consensus recorded without a reason, at its entry of ``consensus:``."""
+    out: list[Finding | None] = []
+    data = getattr(tree, "data", None)  # a Tree: the parsed file, to find each entry's place
+    entries = data.get("consensus") if isinstance(data, dict) else None
+    order: dict[tuple[object, object, str], int] = {}
+    for j, e in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(e, dict):
+            order.setdefault((e.get("outcome"), e.get("study"), str(e.get("item") or "risk_of_bias")), j)
+    for r in assessment.reviews:
+        c = r.consensus
+        if c is None or c.reason:
+            continue
+        place = order.get((r.outcome, r.study, r.item))
+        line, col = tree.mark(("consensus",) if place is None else ("consensus", place))
+        name = DOMAIN_NAMES.get(r.item, r.item)
+        what = f"study {r.study!r}'s risk of bias" if r.study is not None else f"{r.outcome}: {name}"
+        message = f"{what}: a consensus ({', '.join(c.agreed_by)}) without a reason; say why it was agreed (`reason:`)"
+        out.append(make_finding(path, line, col, "GC502", message, r.outcome, severities))
     return out
 
 
