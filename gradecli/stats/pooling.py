@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 
-
 class NotEstimableError(ValueError):
     """The pooled effect cannot be estimated from these data (e.g. every study is double-zero)."""
 
