@@ -29,7 +29,11 @@ class EffectChange(TypedDict):
     new: EffectSummary | None
 
 
-class DomainChange(TypedDict):
+class _By(TypedDict, total=False):
+    by: list[str]  # files with reviewers: whose judgment the new rating is
+
+
+class DomainChange(_By):
     domain: str
     old: str | None
     new: str | None
@@ -82,6 +86,10 @@ def _effect(o: OutcomeAssessment | None) -> EffectSummary | None:
     }
 
 
+def _by(d: DomainAssessment | UpgradeAssessment | None) -> list[str]:
+    return list(d.judged_by) if d is not None else []
+
+
 def _down(d: DomainAssessment | None) -> tuple[str | None, str | None, str | None]:
     """(rating, status, why) of a domain rated down."""
     if d is None:
@@ -110,7 +118,18 @@ def _domain_changes(a: OutcomeAssessment | None, b: OutcomeAssessment | None) ->
         else:
             (ra, sa, _), (rb, sb, why) = _up(old_up.get(name)), _up(new_up.get(name))
         if ra != rb or (sa is not None and sb is not None and sa != sb):
-            out.append({"domain": name, "old": ra, "new": rb, "old_status": sa, "new_status": sb, "why": why})
+            change: DomainChange = {
+                "domain": name,
+                "old": ra,
+                "new": rb,
+                "old_status": sa,
+                "new_status": sb,
+                "why": why,
+            }
+            by = _by(new_down.get(name) or new_up.get(name))
+            if by:
+                change["by"] = by
+            out.append(change)
     return out
 
 
@@ -264,7 +283,12 @@ def _markdown_rows(changed: list[OutcomeChange]) -> list[str]:
             studies.append("− " + ", ".join(md_escape(s) for s in e["studies_removed"]))
         eff = e["effect"]
         effect = md_escape(f"{_effect_text(eff['old'])} → {_effect_text(eff['new'])}") if eff else "—"
-        doms = "<br>".join(md_escape(_domain_text(d)) for d in e["domains"]) or "—"
+        doms = (
+            "<br>".join(
+                md_escape(_domain_text(d) + (f" by {', '.join(d['by'])}" if d.get("by") else "")) for d in e["domains"]
+            )
+            or "—"
+        )
         c = e["certainty"]
         old, new = _level(c["old"], c["old_ceiling"]), _level(c["new"], c["new_ceiling"])
         cert = f"**{old} → {new}**" if c["changed"] else new
@@ -308,8 +332,78 @@ def _text_lines(entries: list[OutcomeChange]) -> list[str]:
         if eff:
             lines.append(f"  effect: {_effect_text(eff['old'])} → {_effect_text(eff['new'])}")
         for d in e["domains"]:
-            lines.append(f"  {_domain_text(d)}" + (f" ({terminal(d['why'])})" if d["why"] else ""))
+            by = f" by {', '.join(terminal(x) for x in d['by'])}" if d.get("by") else ""
+            lines.append(f"  {_domain_text(d)}{by}" + (f" ({terminal(d['why'])})" if d["why"] else ""))
         c = e["certainty"]
         if c["changed"]:
             lines.append(f"  certainty: {_level(c['old'], c['old_ceiling'])} → {_level(c['new'], c['new_ceiling'])}")
     return lines
+
+
+class JudgementChange(TypedDict):
+    """One reviewer's (or the consensus's) judgment of one item that changed between the versions."""
+
+    outcome: str | None
+    study: str | None
+    item: str
+    who: str  # a reviewer id, or "consensus"
+    old: str | None
+    new: str | None
+
+
+def judgement_changes(old: Assessment, new: Assessment) -> list[JudgementChange]:
+    """Who changed which judgment: every reviewer's rating and every consensus that differs between
+    the two versions (files with reviewers), in the new file's order, then what only the old one had."""
+
+    def table(a: Assessment) -> dict[tuple[str | None, str | None, str], dict[str, str]]:
+        out: dict[tuple[str | None, str | None, str], dict[str, str]] = {}
+        for r in a.reviews:
+            values = {j.reviewer: j.rating for j in r.ratings}
+            if r.consensus is not None:
+                values["consensus"] = r.consensus.rating + f" ({', '.join(r.consensus.agreed_by)})"
+            out[(r.outcome, r.study, r.item)] = values
+        return out
+
+    before, after = table(old), table(new)
+    keys = list(after) + [k for k in before if k not in after]
+    reviewers = [r.id for r in new.reviewers] + [
+        r.id for r in old.reviewers if r.id not in {x.id for x in new.reviewers}
+    ]
+    changes: list[JudgementChange] = []
+    for key in keys:
+        a, b = before.get(key, {}), after.get(key, {})
+        for who in [*reviewers, "consensus"]:
+            if a.get(who) != b.get(who):
+                outcome, study, item = key
+                changes.append(
+                    {"outcome": outcome, "study": study, "item": item, "who": who, "old": a.get(who), "new": b.get(who)}
+                )
+    return changes
+
+
+def _judgement_line(c: JudgementChange) -> str:
+    what = f"study {c['study']}" if c["study"] is not None else f"{c['outcome']}"
+    item = "risk of bias" if c["study"] is not None else DOMAIN_NAMES.get(c["item"], c["item"])
+    old = (c["old"] or "—").replace("_", " ")
+    new = (c["new"] or "—").replace("_", " ")
+    return f"{what}: {item}: {c['who']}: {old} → {new}"
+
+
+def judgements_text(changes: list[JudgementChange]) -> str:
+    """The reviewers' changed judgments as plain text (escaped; no workflow commands)."""
+    if not changes:
+        return ""
+    lines = ["Reviewers' judgments changed:"] + [f"  {terminal(_judgement_line(c))}" for c in changes]
+    return github_line("\n".join(lines)) + "\n"
+
+
+def judgements_markdown(changes: list[JudgementChange]) -> str:
+    """The reviewers' changed judgments as a Markdown list (escaped)."""
+    if not changes:
+        return ""
+    return (
+        "\n".join(
+            ["#### Reviewers' judgments changed", "", *(f"- {md_escape(_judgement_line(c))}" for c in changes), ""]
+        )
+        + "\n"
+    )

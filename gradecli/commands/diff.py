@@ -42,7 +42,8 @@ def _git_show(rev: str, path: str) -> str:
 def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, fail_on_change: bool) -> None:
     """Show what changed between two versions of an evidence file, outcome by outcome: studies
     added or removed, the effect and its CI, each domain's rating, and the certainty; grouped by
-    comparison when the files have comparisons (an outcome that moved between them is shown so).
+    comparison when the files have comparisons (an outcome that moved between them is shown so);
+    with reviewers, whose judgment each new rating is and every reviewer's changed judgment.
 
     \b
     Examples:
@@ -78,15 +79,23 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
         exit_with_problems(exc)
     entries = differ.diff(old, new)
     titles = differ.comparison_titles(old, new)
+    with_reviewers = bool(old.reviewers or new.reviewers)
+    judged = differ.judgement_changes(old, new) if with_reviewers else []
     if fmt == "json":
         out: dict[str, object] = {"old": old_name, "new": new_name}
         if titles:  # files with comparisons: their titles, in the order the outcomes are grouped
             out["comparisons"] = [{"id": cid, "title": title} for cid, title in titles.items()]
         out["outcomes"] = entries
+        if with_reviewers:  # who changed which judgment
+            out["judgements"] = judged
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(differ.markdown(entries, old_name, new_name, titles), nl=False)
+        if judged:
+            click.echo("\n" + differ.judgements_markdown(judged), nl=False)
     else:
         click.echo(differ.text(entries, titles), nl=False)
+        if judged:
+            click.echo("\n" + differ.judgements_text(judged), nl=False)
     changed = any(e["certainty"]["changed"] for e in entries)
     raise SystemExit(EXIT_FINDINGS if fail_on_change and changed else EXIT_OK)
