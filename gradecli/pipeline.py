@@ -17,6 +17,7 @@ the Assessment only.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,13 +129,15 @@ def load_and_assess(
     cli_rules: str | None = None,
     config: str | None = None,
     rulesets: RuleSets | None = None,
+    read: Callable[[str], str] | None = None,
 ) -> tuple[Evidence, Tree, RuleSet, Assessment]:
-    """Load an evidence file (``text`` when already read), choose its rule set and assess it.
+    """Load an evidence file (``text`` when already read; ``read`` for its reviewers' files when they
+    are not beside it on the disk), choose its rule set and assess it.
     Raises InputError (bad file or rule set) and NotEvidenceError (not an evidence file)."""
     from gradecli.grade.engine import assess
     from gradecli.io.evidence import load_evidence_tree
 
-    evidence, tree = load_evidence_tree(path, text)
+    evidence, tree = load_evidence_tree(path, text, read)
     ruleset = (rulesets or RuleSets()).for_evidence(cli_rules, evidence, config)
     return evidence, tree, ruleset, assess(evidence, ruleset)
 

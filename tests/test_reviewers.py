@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -314,3 +315,23 @@ def test_names_and_reasons_from_files_are_escaped_in_agree(copy: Path) -> None:
     assert "\x1b" not in out and "\\x1b[31m" in out
     md = run_cli("agree", str(copy / "review.yaml"), "--format", "markdown").stdout
     assert "<b>" not in md and "@team" not in md and not re.search(r"(?<!\\)\]\(", md)  # no live link
+
+
+def test_diff_git_reads_the_reviewer_files_at_the_revision(copy: Path) -> None:
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@example.org"
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "v1"]):
+        subprocess.run(["git", *args], cwd=copy, check=True, capture_output=True, env={**os.environ, **env})
+    bob = copy / "judgements" / "bob.yaml"
+    bob.write_text(
+        bob.read_text().replace(
+            'certainty: {rating: low, reason: "Risk of bias', 'certainty: {rating: moderate, reason: "Risk of bias'
+        )
+    )
+    result = run_cli("diff", "--git", "HEAD", str(copy / "review.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "adverse-events: certainty: bob: low → moderate" in result.stdout

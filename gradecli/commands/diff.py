@@ -73,7 +73,16 @@ def diff(files: tuple[str, ...], rev: str | None, rules: str | None, fmt: str, f
         else:
             old_name, new_name = files
             old_text = None
-        *_, old = load_and_assess(old_name, old_text, cli_rules=rules, config=config, rulesets=rulesets)
+        read = None
+        if rev is not None:  # the reviewers' files at the same revision as the evidence file
+            from pathlib import Path
+
+            folder = Path(files[0]).parent
+
+            def read(ref: str) -> str:
+                return _git_show(rev, str(folder / ref))
+
+        *_, old = load_and_assess(old_name, old_text, cli_rules=rules, config=config, rulesets=rulesets, read=read)
         *_, new = load_and_assess(new_name, cli_rules=rules, config=config, rulesets=rulesets)
     except InputError as exc:
         exit_with_problems(exc)

@@ -8,6 +8,8 @@ once, each as ``FILE:LINE:COL: field.path: message``, by raising
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 
 from gradecli.io.source import read_text
@@ -22,8 +24,12 @@ def load_evidence(path: str) -> Evidence:
     return load_evidence_tree(path)[0]
 
 
-def load_evidence_tree(path: str, text: str | None = None) -> tuple[Evidence, Tree]:
-    """Like :func:`load_evidence`, also returning the parsed tree (line numbers of every value)."""
+def load_evidence_tree(
+    path: str, text: str | None = None, read: Callable[[str], str] | None = None
+) -> tuple[Evidence, Tree]:
+    """Like :func:`load_evidence`, also returning the parsed tree (line numbers of every value).
+    ``read`` reads the reviewers' files (:mod:`gradecli.io.reviewer_files`) when they are not on the
+    disk beside ``path`` (e.g. at a git revision)."""
     name = "<stdin>" if path == "-" else path
     if text is None:
         text = read_text(path)
@@ -31,7 +37,7 @@ def load_evidence_tree(path: str, text: str | None = None) -> tuple[Evidence, Tr
     evidence, tree = parse_evidence_tree(text, name, json_syntax=json_syntax)
     from gradecli.io.reviewer_files import with_reviewer_files
 
-    return with_reviewer_files(_resolve_rules_path(evidence, tree, path), tree, path), tree
+    return with_reviewer_files(_resolve_rules_path(evidence, tree, path), tree, path, read), tree
 
 
 def _resolve_rules_path(evidence: Evidence, tree: Tree, path: str) -> Evidence:

@@ -10,6 +10,7 @@ at its own ``FILE:LINE:COL``. The judgments are appended to the evidence's ``rev
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -23,8 +24,14 @@ from gradecli.problems import InputError, Problem, format_path
 MARKER = "gradecli-judgements"
 
 
-def with_reviewer_files(evidence: Evidence, tree: Tree, path: str) -> Evidence:
-    """``evidence`` with the judgments of its ``reviewer_files`` added, every reviewer cross-checked."""
+Reader = Callable[[str], str]
+"""Reads a reviewer file given as written in the evidence file (e.g. at a git revision)."""
+
+
+def with_reviewer_files(evidence: Evidence, tree: Tree, path: str, read: Reader | None = None) -> Evidence:
+    """``evidence`` with the judgments of its ``reviewer_files`` added, every reviewer cross-checked.
+    ``read``: how to read a reviewer file (the path as written, already checked to be relative and
+    inside the folder); by default from the disk beside ``path``."""
     if not (evidence.reviewers or evidence.reviewer_files or evidence.reviewer_judgements or evidence.consensus):
         return evidence
     name = "<stdin>" if path == "-" else path
@@ -35,7 +42,7 @@ def with_reviewer_files(evidence: Evidence, tree: Tree, path: str) -> Evidence:
     ]
     for i, ref in enumerate(evidence.reviewer_files):
         shown = ref if path == "-" else os.path.join(os.path.dirname(path), ref)
-        rtree, judged = _read(ref, shown, folder, name, tree, i)
+        rtree, judged = _read(ref, shown, folder, name, tree, i, read)
         judgements.append(judged)
         sources.append((shown, rtree, ()))
     found = check_reviewers(evidence, judgements)
@@ -51,19 +58,28 @@ def with_reviewer_files(evidence: Evidence, tree: Tree, path: str) -> Evidence:
     return evidence.model_copy(update={"reviewer_judgements": judgements})
 
 
-def _read(ref: str, shown: str, folder: Path, name: str, tree: Tree, i: int) -> tuple[Tree, ReviewerJudgements]:
-    from gradecli.io.paths import PathOutsideError, resolve_inside
+def _read(
+    ref: str, shown: str, folder: Path, name: str, tree: Tree, i: int, read: Reader | None
+) -> tuple[Tree, ReviewerJudgements]:
+    from gradecli.io.paths import PathOutsideError, check_relative, resolve_inside
     from gradecli.io.source import read_text
 
     line, col = tree.mark(("reviewer_files", i))
     field = f"reviewer_files[{i}]"
-    try:
-        resolved = resolve_inside(ref, folder)
-    except PathOutsideError as exc:
-        raise InputError.single(name, str(exc), line, col, field) from None
-    if not resolved.is_file():
-        raise InputError.single(name, f"{ref!r}: no such file of judgments (relative to this file)", line, col, field)
-    text = read_text(str(resolved))
+    if read is not None:
+        problem = check_relative(ref)
+        if problem:
+            raise InputError.single(name, problem, line, col, field)
+        text = read(ref)
+    else:
+        try:
+            resolved = resolve_inside(ref, folder)
+        except PathOutsideError as exc:
+            raise InputError.single(name, str(exc), line, col, field) from None
+        if not resolved.is_file():
+            message = f"{ref!r}: no such file of judgments (relative to this file)"
+            raise InputError.single(name, message, line, col, field)
+        text = read_text(str(resolved))
     with paused_gc():
         rtree = parse(text, shown, json_syntax=True if ref.endswith(".json") else None)
         data = rtree.data
