@@ -335,3 +335,25 @@ def test_diff_git_reads_the_reviewer_files_at_the_revision(copy: Path) -> None:
     result = run_cli("diff", "--git", "HEAD", str(copy / "review.yaml"))
     assert result.returncode == 0, result.stderr
     assert "adverse-events: certainty: bob: low → moderate" in result.stdout
+
+
+def test_the_example_and_its_judgement_files_match_their_json_schemas() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from gradecli.commands.schema import evidence_schema, judgements_schema
+    from gradecli.io.tree import parse  # YAML 1.2 as gradecli reads it: a date stays text
+
+    def data(path: Path) -> object:
+        return parse(path.read_text(encoding="utf-8"), str(path)).data
+
+    jsonschema.Draft202012Validator(evidence_schema()).validate(data(REVIEW))
+    validator = jsonschema.Draft202012Validator(judgements_schema())
+    for path in sorted((EXAMPLE / "judgements").glob("*.yaml")):
+        validator.validate(data(path))
+    assert not validator.is_valid({"reviewer": "bob"})  # the format line is required in a file
+    assert not validator.is_valid(
+        {"gradecli-judgements": 1, "reviewer": "bob", "outcomes": {"x": {"certainty": {"rating": "great"}}}}
+    )
+    committed = (ROOT / "schema" / "judgements-v1.schema.json").read_text(encoding="utf-8")
+    assert run_cli("schema", "--output", "judgements").stdout == committed, (
+        "run: gradecli schema --output judgements > schema/judgements-v1.schema.json"
+    )

@@ -23,7 +23,22 @@ def rules_schema() -> dict[str, object]:
     return RuleSet.model_json_schema()
 
 
-SCHEMAS = {"evidence": evidence_schema, "assessment": assessment_schema, "rules": rules_schema}
+def judgements_schema() -> dict[str, object]:
+    from gradecli.model.reviewers import ReviewerJudgements
+
+    schema = ReviewerJudgements.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "gradecli reviewer's judgments file, format v1"
+    schema["required"] = sorted({*schema.get("required", []), "gradecli-judgements"})  # a file needs its marker
+    return schema
+
+
+SCHEMAS = {
+    "evidence": evidence_schema,
+    "assessment": assessment_schema,
+    "rules": rules_schema,
+    "judgements": judgements_schema,
+}
 
 
 @click.command()
@@ -37,8 +52,8 @@ SCHEMAS = {"evidence": evidence_schema, "assessment": assessment_schema, "rules"
 )
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft 2020-12) of a gradecli document: an evidence file
-    (default), the JSON that `gradecli assess --format json` writes (`--output assessment`), or a
-    rule set (`--output rules`).
+    (default), the JSON that `gradecli assess --format json` writes (`--output assessment`), a
+    rule set (`--output rules`), or a reviewer's judgments file (`--output judgements`).
 
     Editors use it to complete and check evidence files as you type; with the YAML language
     server put this first line in the file:
