@@ -357,3 +357,35 @@ def test_the_example_and_its_judgement_files_match_their_json_schemas() -> None:
     assert run_cli("schema", "--output", "judgements").stdout == committed, (
         "run: gradecli schema --output judgements > schema/judgements-v1.schema.json"
     )
+
+
+def test_inline_judgements_and_by_on_a_study_assessment(tmp_path: Path) -> None:
+    """Judgments written in the evidence file itself: `reviewer_judgements` inline, and `by:` on a
+    study's risk-of-bias assessment, which counts as that reviewer's rating. A study whose risk of bias
+    the reviewers rate differently, without a consensus, makes every outcome with its rows provisional."""
+    doc = yaml.safe_load((ROOT / "examples" / "bcg-vaccine-tuberculosis.yaml").read_text(encoding="utf-8"))
+    doc["reviewers"] = [{"id": "ann"}, {"id": "ben"}]
+    doc["studies"][0]["risk_of_bias"]["by"] = "ann"  # Aronson 1948: unclear, by ann
+    doc["reviewer_judgements"] = [
+        {"reviewer": "ben", "studies": {"Aronson 1948": {"overall": "high", "reason": "Losses not reported."}}}
+    ]
+    path = tmp_path / "bcg.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    data = assess_json(path)
+    record = next(r for r in data["reviews"] if r["study"] == "Aronson 1948")
+    assert record["status"] == "unresolved"
+    assert {j["reviewer"]: j["rating"] for j in record["ratings"]} == {"ann": "unclear", "ben": "high"}
+    tb = by_id(data)["tuberculosis"]
+    assert tb["provisional"] and tb["disagreements"][0]["study"] == "Aronson 1948"
+    assert all(s["certainty"] is None and s["provisional"] for s in tb["strata"])
+    doc["consensus"] = [{"study": "Aronson 1948", "rating": "high", "agreed_by": ["ann", "ben"], "reason": "Agreed."}]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    data = assess_json(path)
+    assert not by_id(data)["tuberculosis"]["disagreements"]
+    assert next(s for s in data["studies"] if s["id"] == "Aronson 1948")["risk_of_bias"]["overall"] == "high"
+    doc["studies"][0]["risk_of_bias"]["by"] = "carl"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    bad = run_cli("validate", str(path))
+    assert (
+        bad.returncode == 2 and "studies[0].risk_of_bias.by: reviewer 'carl' is not one of" in bad.stdout + bad.stderr
+    )

@@ -120,6 +120,12 @@ def resolve(evidence: Evidence) -> Resolution:
                 item(None, st.id, "risk_of_bias").ratings.append(
                     Judged(s.reviewer, sj.overall, sj.reason, sj.date or s.date)
                 )
+        rob = st.risk_of_bias
+        if rob is not None and rob.by is not None:  # the file's own assessment, said to be a reviewer's
+            sit = item(None, st.id, "risk_of_bias")
+            if all(j.reviewer != rob.by for j in sit.ratings):
+                sit.ratings.append(Judged(rob.by, rob.overall.value, rob.reason, rob.date))
+                sit.ratings.sort(key=lambda j: order.get(j.reviewer, len(order)))
     for c in evidence.consensus:
         item(c.outcome, c.study, str(c.item) if c.outcome is not None else "risk_of_bias").consensus = c
 

@@ -206,6 +206,8 @@ class Rob2Assessment(Strict):
     domains: dict[Rob2Domain, Rob2] = Field(default_factory=dict)
     reason: Text | None = None
     support: dict[Rob2Domain, Text] = Field(default_factory=dict, description=SUPPORT_DESCRIPTION)
+    by: Id | None = Field(None, description="The reviewer (an id of `reviewers`) who made this assessment.")
+    date: Date | None = None
 
 
 class Rob1Assessment(Strict):
@@ -216,6 +218,8 @@ class Rob1Assessment(Strict):
     domains: dict[Rob1Domain, Rob1] = Field(default_factory=dict)
     reason: Text | None = None
     support: dict[Rob1Domain, Text] = Field(default_factory=dict, description=SUPPORT_DESCRIPTION)
+    by: Id | None = Field(None, description="The reviewer (an id of `reviewers`) who made this assessment.")
+    date: Date | None = None
 
 
 class RobinsIAssessment(Strict):
@@ -226,6 +230,8 @@ class RobinsIAssessment(Strict):
     domains: dict[RobinsIDomain, RobinsI] = Field(default_factory=dict)
     reason: Text | None = None
     support: dict[RobinsIDomain, Text] = Field(default_factory=dict, description=SUPPORT_DESCRIPTION)
+    by: Id | None = Field(None, description="The reviewer (an id of `reviewers`) who made this assessment.")
+    date: Date | None = None
 
 
 RiskOfBias = Annotated[

@@ -75,6 +75,11 @@ def _check(ev: Evidence, judgements: Sequence[ReviewerJudgements]) -> Found:
             if by is not None and by not in ids:
                 loc: Loc = ("outcomes", i, "judgements", item, "by")
                 yield None, loc, f"reviewer {by!r} is not one of the file's reviewers ({known})"
+    for i, st in enumerate(ev.studies):
+        by = st.risk_of_bias.by if st.risk_of_bias is not None else None
+        if by is not None and by not in ids:
+            loc = ("studies", i, "risk_of_bias", "by")
+            yield None, loc, f"reviewer {by!r} is not one of the file's reviewers ({known})"
     resolved: dict[tuple[str, str], int] = {}
     for i, c in enumerate(ev.consensus):
         key = (f"outcome {c.outcome!r}", str(c.item)) if c.outcome is not None else (f"study {c.study!r}", "")
