@@ -55,7 +55,7 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
     """Assess every outcome of an evidence file under a rule set (name, path or RuleSet)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(choose_rules(rules, evidence, None).ref)
     resolution = None
-    judged = evidence
+    as_written = evidence  # before the consensus is applied: the proposals' record compares with it
     if evidence.reviewers or evidence.reviewer_judgements or evidence.consensus:
         from gradecli.grade import reviewers
 
@@ -82,7 +82,7 @@ def assess(evidence: Evidence, rules: RuleSet | str | None = None) -> Assessment
     if resolution is not None:
         from gradecli.grade.review_record import with_reviews
 
-        outcomes, extra = with_reviews(judged, resolution, outcomes)
+        outcomes, extra = with_reviews(as_written, resolution, outcomes)
     return Assessment(
         **extra,
         gradecli_version=__version__,

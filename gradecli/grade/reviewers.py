@@ -68,11 +68,6 @@ class Item:
             return "unresolved"
         return "agreed" if len(self.ratings) > 1 else "single"
 
-    @property
-    def label(self) -> str:
-        """How a table names it: 'risk_of_bias', or 'study Smith 2020' for a study's risk of bias."""
-        return f"study {self.study}" if self.study is not None else self.item
-
 
 @dataclass
 class Resolution:
