@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gradecli.escape import terminal
 from gradecli.grade.assessment import DOMAINS, Assessment, OutcomeAssessment
-from gradecli.io.writer import scalar
+from gradecli.io.yaml_scalar import scalar
 from gradecli.model.vocab import Certainty, Rating
 
 TOOL_WORDS = {
