@@ -181,3 +181,31 @@ def csv_cmd(data: str, output: str | None, measure: str | None, title: str | Non
     check_evidence_text(text, output or "<output>", data)
     write_output(text, output, [data], force)
     _summary(f"{data}: imported {len(doc['outcomes'])} outcomes, {len(doc['studies'])} studies", notes, quiet)
+
+
+@import_group.command("fhir")
+@click.argument("bundle", metavar="BUNDLE.json")
+@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_input_errors
+def fhir_cmd(bundle: str, output: str | None, force: bool, quiet: bool) -> None:
+    """Import a FHIR R5 document Bundle (EBM-on-FHIR, as `gradecli export fhir` writes it).
+
+    One summary-level outcome per Evidence (estimate, 95% CI, studies, participants), each domain's
+    rating as the reviewer's judgement with its reason, and the certainty override where the Bundle
+    marks the overall certainty as the reviewer's. See docs/fhir.md.
+
+    \b
+    Example:
+      gradecli import fhir bundle.json -o evidence.yaml
+    """
+    from gradecli.io.fhir_import import read_bundle
+    from gradecli.io.writer import check_evidence_text, dump_evidence, write_output
+
+    res = read_bundle(bundle)
+    text = dump_evidence(_clean(res.doc), _clean(res.header))
+    check_evidence_text(text, output or "<output>", bundle)
+    write_output(text, output, [bundle], force)
+    where = f" into {output}" if output and output != "-" else ""
+    _summary(f"{bundle}: imported {res.outcomes} outcomes{where}", res.notes, quiet)
