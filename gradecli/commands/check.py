@@ -235,9 +235,13 @@ def check(
                 from functools import partial
 
                 start_worker = partial(_init_worker, rules, config.rules, severities)
+                # each worker starts once (imports, rule sets) and is then sent paths, a few at a time:
+                # small chunks keep the workers busy to the end (a file takes milliseconds, a chunk's
+                # round trip far less)
+                chunk = max(1, min(16, len(on_disk) // (workers * 64)))
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
                 try:
-                    for result in pool.map(_check_one, on_disk, chunksize=16):
+                    for result in pool.map(_check_one, on_disk, chunksize=chunk):
                         signals.checkpoint()
                         results.append(result)
                         if progress:

@@ -88,7 +88,9 @@ def sum_pairs(w: Sequence[float]) -> float:
 
 
 def _out_of_range(*values: float) -> bool:
-    return not all(math.isfinite(x) for x in values)
+    # a sum of finite numbers is finite unless it overflows, and an infinite or NaN term makes it
+    # infinite or NaN: so a finite sum answers at once, and only otherwise is each value looked at
+    return not math.isfinite(sum(values)) and not all(map(math.isfinite, values))
 
 
 def _numpy(k: int, use_numpy: bool | None) -> Any:
