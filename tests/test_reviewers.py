@@ -283,6 +283,12 @@ def test_template_lists_every_item_with_empty_ratings_and_hides_the_proposals(co
             "  - study: Pickering 2020\n    rating: serious",
             r"review\.yaml:\d+:\d+: consensus\[1\]\.rating: 'serious' is not a judgment of rob2",
         ),
+        (
+            "judgements/bob.yaml",
+            "gradecli-judgements: 1",
+            "gradecli-judgements: 0x1",
+            r"judgements/bob\.yaml:\d+:\d+: gradecli-judgements: the format version is the plain number 1",
+        ),
     ],
 )
 def test_bad_input_is_one_line_at_its_own_file_and_line(
@@ -389,3 +395,12 @@ def test_inline_judgements_and_by_on_a_study_assessment(tmp_path: Path) -> None:
     assert (
         bad.returncode == 2 and "studies[0].risk_of_bias.by: reviewer 'carl' is not one of" in bad.stdout + bad.stderr
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_as_a_reviewer_file_is_refused_not_waited_on(copy: Path) -> None:
+    bob = copy / "judgements" / "bob.yaml"
+    bob.unlink()
+    os.mkfifo(bob)
+    result = run_cli("validate", str(copy / "review.yaml"))
+    assert result.returncode == 2 and "not a regular file of judgments" in result.stdout + result.stderr

@@ -77,7 +77,8 @@ def _read(
         except PathOutsideError as exc:
             raise InputError.single(name, str(exc), line, col, field) from None
         if not resolved.is_file():
-            message = f"{ref!r}: no such file of judgments (relative to this file)"
+            what = "not a regular file" if resolved.exists() else "no such file"
+            message = f"{ref!r}: {what} of judgments (relative to this file)"
             raise InputError.single(name, message, line, col, field)
         text = read_text(str(resolved))
     with paused_gc():

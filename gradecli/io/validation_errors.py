@@ -119,7 +119,7 @@ def _message(err: ErrorDetails, root: type[BaseModel], loc: tuple[int | str, ...
             return "the `reason` is empty: every reviewer judgment must say why"
         return "must not be empty"
     if kind == "format_version":
-        return f"the format version is the plain number 1 (`gradecli: 1`), got {_describe(value)}"
+        return f"the format version is the plain number 1 (`{field}: 1`), got {_describe(value)}"
     if kind == "not_a_number" or (kind in _NUMBER_TYPES and isinstance(value, bool | str | NonDecimalInt)):
         return _not_a_number(value, str(ctx.get("word") or _TYPE_WORDS[kind]))
     if kind in _TYPE_WORDS:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from gradecli.model.base import WHOLE, NonEmpty, Reason, Strict
+from gradecli.model.base import WHOLE, NonEmpty, Reason, Strict, _format_version
 from gradecli.model.vocab import Certainty, Rating
 
 DOWNGRADES = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
@@ -109,7 +109,7 @@ class ReviewerJudgements(Strict):
     """One reviewer's independent judgments: a file of its own (``gradecli-judgements: 1``) or an
     entry of the evidence file's ``reviewer_judgements``."""
 
-    format: Literal[1] | None = Field(
+    format: Annotated[Literal[1], BeforeValidator(_format_version)] | None = Field(
         None, alias="gradecli-judgements", description="Format version of a reviewer's judgments file."
     )
     reviewer: Id
