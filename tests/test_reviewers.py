@@ -92,7 +92,7 @@ def test_agree_in_every_format() -> None:
     assert "indirectness: UNRESOLVED" in text.stdout
     assert "alice (2026-11-12): serious — Phantom limb pain only" in text.stdout
     assert "consensus (alice, bob, 2026-11-20): serious" in text.stdout
-    assert "16 judged items: 12 agreed, 3 resolved by consensus, 1 unresolved" in text.stdout
+    assert "16 judged items: 13 agreed, 2 resolved by consensus, 1 unresolved" in text.stdout
     markdown = run_cli("agree", str(REVIEW), "--format", "markdown").stdout
     assert "| Item | Proposal | alice | bob | Consensus | Status |" in markdown
     assert "**UNRESOLVED**" in markdown and "#### Agreement (95% CI)" in markdown
@@ -150,13 +150,14 @@ def test_check_reports_unresolved_disagreements_and_a_consensus_without_reason(c
     assert gc501[0].startswith(f"{review}:{outcome_line}:")
     assert not any("GC102" in line and "responders-memantine" in line for line in lines)
     text = review.read_text(encoding="utf-8")
-    reason = "    reason: With inconsistency agreed as serious, risk of bias, inconsistency and imprecision"
-    text = re.sub(re.escape(reason) + ".*\n", "", text)
+    # the study consensus loses its reason (a folded block of two lines)
+    text, removed = re.subn(r"    reason: >-\n      A crossover[^\n]*\n[^\n]*\n", "", text)
+    assert removed == 1
     review.write_text(text, encoding="utf-8")
     result = run_cli("check", str(copy))
     gc502 = [line for line in result.stdout.splitlines() if "GC502" in line]
-    consensus_line = [i for i, t in enumerate(text.splitlines(), 1) if t.startswith("  - outcome: pain-short")][1]
-    assert len(gc502) == 1 and gc502[0].startswith(f"{review}:{consensus_line}:") and "certainty" in gc502[0]
+    consensus_line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("  - study: Pickering 2020"))
+    assert len(gc502) == 1 and gc502[0].startswith(f"{review}:{consensus_line}:") and "Pickering 2020" in gc502[0]
     assert result.returncode == 1  # GC502 is an error
 
 
@@ -255,9 +256,9 @@ def test_template_lists_every_item_with_empty_ratings_and_hides_the_proposals(co
         ),
         (
             "judgements/bob.yaml",
-            'reason: "Few events."}',
+            'reason: "Consistent direction."}',
             "reason: null}",
-            r"judgements/bob\.yaml:\d+:\d+: outcomes\.adverse-events\.imprecision: .*needs a reason",
+            r"judgements/bob\.yaml:\d+:\d+: outcomes\.adverse-events\.inconsistency: .*needs a reason",
         ),
         (
             "review.yaml",
@@ -314,7 +315,7 @@ def test_names_and_reasons_from_files_are_escaped_in_agree(copy: Path) -> None:
     alice = copy / "judgements" / "alice.yaml"
     hostile = "\\e[31m<b>@team</b> [x](http://e.example) ::error::"
     text = alice.read_text(encoding="utf-8").replace(
-        '"Few events (34 in total)."', json.dumps("Few " + hostile.replace("\\e", "\x1b"))
+        '"Both trials show more events with ketamine."', json.dumps("Few " + hostile.replace("\\e", "\x1b"))
     )
     alice.write_text(text, encoding="utf-8")
     out = run_cli("agree", str(copy / "review.yaml")).stdout
