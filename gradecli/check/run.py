@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from gradecli.check.findings import Finding
 from gradecli.check.findings import make as make_finding
@@ -55,16 +55,10 @@ def assessment_findings(
         prefix = f"comparison {o.comparison!r}: " if several and o.comparison is not None else ""
 
         def make(
-            file: str,
-            line: int,
-            col: int,
-            code: str,
-            message: str,
-            outcome: str | None = None,
-            severities: dict[str, str] | None = None,
-            _prefix: str = prefix,
+            file: str, line: int, col: int, code: str, message: str, *rest: Any, _prefix: str = prefix
         ) -> Finding | None:
-            return make_finding(file, line, col, code, _prefix + message, outcome, severities)
+            """:func:`gradecli.check.findings.make`, the message prefixed with the outcome's comparison."""
+            return make_finding(file, line, col, code, _prefix + message, *rest)
 
         def at(*sub: str | int, _i: int = i) -> tuple[int, int]:
             return tree.mark(("outcomes", _i, *sub))
