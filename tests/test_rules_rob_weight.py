@@ -111,3 +111,25 @@ def test_every_proposal_records_its_path(rules):
     out, studies = body(W9A, W9_WEIGHTS, W9_JUDGMENTS)
     p = dom(assess_one(out, studies, rules), "risk_of_bias").proposal
     assert p.path and p.path[0].startswith("classify") and p.path[-1].startswith("risk of bias: ")
+
+
+def test_the_low_risk_studies_are_pooled_once_for_the_rule_and_the_sensitivity_analysis(monkeypatch):
+    # ROB-WEIGHT and the assessment's `sensitivity` read one re-analysis of the low-risk studies: the
+    # outcome is pooled twice in all (all studies, then the four at low risk), and both say the same
+    import gradecli.grade.context as context
+    import gradecli.grade.engine as engine
+
+    calls: list[int] = []
+    real = context.build_context
+
+    def counting(evidence, outcome, **kw):
+        calls.append(len(outcome.data or []))
+        return real(evidence, outcome, **kw)
+
+    monkeypatch.setattr(context, "build_context", counting)  # where the re-analyses find it
+    monkeypatch.setattr(engine, "build_context", counting)  # the outcome's own pooling
+    a = assess_one(*body(W9A, W9_WEIGHTS, W9_JUDGMENTS))
+    assert sorted(calls) == [4, 7]
+    assert a.sensitivity is not None and a.sensitivity.studies == ["S1", "S2", "S3", "S4"]
+    assert f"{a.sensitivity.estimate:.2f}" == "0.91"
+    assert "0.91 (0.735 to 1.13)" in dom(a, "risk_of_bias").proposal.explanation

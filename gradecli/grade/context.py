@@ -80,6 +80,10 @@ class OutcomeContext:
     no_event_rd: EffectView | None = None  # the pooled RD when no study has an event (no ratio exists)
     no_event_rd_method: str | None = None
     no_event_comparator_risk: float | None = None
+    # the outcome pooled again from a subset of its studies (the low-risk analysis, the one without
+    # the critical studies), by the set of study ids kept: each is pooled once, whichever rule (and
+    # the engine's sensitivity analysis) asks for it — see rules.rob_weight.repool
+    repooled: dict[frozenset[str], OutcomeContext] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def is_ratio(self) -> bool:

@@ -199,12 +199,18 @@ def body(ctx: OutcomeContext, s: RobWeightSettings) -> Body:
 
 
 def repool(ctx: OutcomeContext, keep: list[str]) -> OutcomeContext:
-    """The outcome pooled again (its own analysis) from the rows of these studies only."""
+    """The outcome pooled again (its own analysis) from the rows of these studies only; pooled once
+    per set of studies and outcome context (ROB-WEIGHT and the engine's sensitivity analysis read
+    the same re-analysis)."""
     from gradecli.grade.context import build_context
 
-    ids = set(keep)
-    rows = [r for r in ctx.outcome.data or [] if r.study in ids]
-    return build_context(ctx.evidence, ctx.outcome.model_copy(update={"data": rows}), egger=False)
+    ids = frozenset(keep)
+    sub = ctx.repooled.get(ids)
+    if sub is None:
+        rows = [r for r in ctx.outcome.data or [] if r.study in ids]
+        sub = build_context(ctx.evidence, ctx.outcome.model_copy(update={"data": rows}), egger=False)
+        ctx.repooled[ids] = sub
+    return sub
 
 
 def zone_of(scale: Scale, v: float) -> int:
