@@ -22,6 +22,7 @@ import sys
 import click
 
 from gradecli._version import __version__
+from gradecli.collector import paused_gc
 from gradecli.exits import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -83,6 +84,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plot": ("gradecli.commands.plot", "plot", "Draw forest and risk-of-bias plots (needs gradecli[plots])."),
     "report": ("gradecli.commands.report", "report", "Write one self-contained HTML report with plots."),
 }
+
+
+_MANY_FILES = frozenset({"check", "validate", "plot"})
+"""Commands that read many files (or draw many figures): the collector runs between them."""
 
 
 class LazyGroup(click.Group):
@@ -166,8 +171,13 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGTERM, _on_signal)
         signal.signal(signal.SIGINT, _on_signal)
     _tolerant_streams()
+    args = sys.argv[1:] if argv is None else argv
+    # one input, one run: the cyclic garbage collector stays paused throughout (gradecli.collector);
+    # the commands that go through many files pause it for each file instead
+    pause = paused_gc() if not args or args[0] not in _MANY_FILES else contextlib.nullcontext()
     try:
-        rc = cli.main(args=argv, prog_name="gradecli", standalone_mode=False)
+        with pause:
+            rc = cli.main(args=args, prog_name="gradecli", standalone_mode=False)
         sys.stdout.flush()  # a full disk or a closed pipe behind standard output shows here, not at exit
     except click.exceptions.Exit as exc:
         rc = exc.exit_code

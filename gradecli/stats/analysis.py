@@ -273,15 +273,22 @@ def pool_effects(
     k = eff.k
     if k == 0:
         raise _not_estimable(eff)
-    for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True):
-        if not (abs(y) <= YI_MAX and 0.999 * VI_MIN <= v <= 1.001 * VI_MAX):  # direct callers of pool_effects
-            raise StudyValueError(label, "estimate or sampling variance outside the supported range")
+    lo, hi = 0.999 * VI_MIN, 1.001 * VI_MAX
+    if len(eff.yi) != len(eff.vi) or not (
+        all(abs(y) <= YI_MAX for y in eff.yi) and all(lo <= v <= hi for v in eff.vi)
+    ):  # a direct caller of pool_effects: name the first study out of range
+        for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True):
+            if not (abs(y) <= YI_MAX and lo <= v <= hi):
+                raise StudyValueError(label, "estimate or sampling variance outside the supported range")
     m = _scale_exponent(eff.vi)
+    # times 2^-m and 4^-m: exact, as ldexp (|m| <= 170 for variances in [1e-100, 1e100], so neither
+    # factor nor any product leaves the range of normal floats)
+    fy, fv = math.ldexp(1.0, -m), math.ldexp(1.0, -2 * m)
     scaled = StudyEffects(
         eff.measure,
         eff.labels,
-        tuple(math.ldexp(y, -m) for y in eff.yi),
-        tuple(math.ldexp(v, -2 * m) for v in eff.vi),
+        tuple([y * fy for y in eff.yi]),
+        tuple([v * fv for v in eff.vi]),
         eff.dropped,
     )
     if q_around is not None:
@@ -421,7 +428,7 @@ def _pool_scaled(
             pi_df = got[2]
     egger = _egger(eff, a, a.method if random else None, hksj, warnings)
     sw = fit.sw
-    weights = tuple((label, 100.0 * w / sw) for label, w in zip(eff.labels, model.weights(tau2), strict=False))
+    weights = tuple(zip(eff.labels, [100.0 * w / sw for w in model.weights(tau2)], strict=False))
     return PooledResult(
         measure=a.measure,
         model=a.model,

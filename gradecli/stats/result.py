@@ -111,7 +111,7 @@ class PooledResult:
         d["egger_p"] = _num(self.egger_p)
         d["converged"] = self.converged
         d["cc"] = self.cc
-        d["weights"] = {label: _num(w) for label, w in self.weights}
+        d["weights"] = {label: w if math.isfinite(w) else None for label, w in self.weights}  # _num, inline
         d["dropped"] = [{"study": x.study, "reason": x.reason} for x in self.dropped]
         d["warnings"] = list(self.warnings)
         return d
