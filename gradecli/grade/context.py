@@ -174,11 +174,21 @@ def row_label(row: DichotomousRow | ContinuousRow | GenericRow) -> str:
     return f"{row.study} ({row.label})" if row.label else row.study
 
 
-def build_context(evidence: Evidence, outcome: Outcome, *, egger: bool = True, egger_min_k: int = 10) -> OutcomeContext:
+def build_context(
+    evidence: Evidence,
+    outcome: Outcome,
+    *,
+    egger: bool = True,
+    egger_min_k: int = 10,
+    analysis: Analysis | None = None,
+) -> OutcomeContext:
     """Pool the outcome once and gather what the rules read. ``egger_min_k``: the fewest study
-    estimates with which Egger's test is run (the publication-bias rule's ``min_studies``)."""
+    estimates with which Egger's test is run (the publication-bias rule's ``min_studies``).
+    ``analysis``: the outcome's effective analysis when the caller has it already (a re-analysis
+    of some of its studies), else :func:`effective_analysis` works it out."""
     measure = outcome.effective_measure
-    analysis = effective_analysis(evidence, outcome, measure)
+    if analysis is None:
+        analysis = effective_analysis(evidence, outcome, measure)
     notes: list[str] = []
     critical: list[str] = []
     left_out: list[Row] = []

@@ -208,7 +208,10 @@ def repool(ctx: OutcomeContext, keep: list[str]) -> OutcomeContext:
     sub = ctx.repooled.get(ids)
     if sub is None:
         rows = [r for r in ctx.outcome.data or [] if r.study in ids]
-        sub = build_context(ctx.evidence, ctx.outcome.model_copy(update={"data": rows}), egger=False)
+        # the same outcome and file, so the same effective analysis as the outcome's own
+        sub = build_context(
+            ctx.evidence, ctx.outcome.model_copy(update={"data": rows}), egger=False, analysis=ctx.analysis
+        )
         ctx.repooled[ids] = sub
     return sub
 
