@@ -48,16 +48,21 @@ def test_a_paused_collector_is_left_paused():
     assert not gc.isenabled()
 
 
-def _spy_on_assess(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+def _spy(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[bool]:
+    """Whether the collector runs, at each call of ``module.name``."""
     seen: list[bool] = []
-    real = engine.assess
+    real = getattr(module, name)
 
     def spying(*args, **kwargs):
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "assess", spying)
+    monkeypatch.setattr(module, name, spying)
     return seen
+
+
+def _spy_on_assess(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    return _spy(monkeypatch, engine, "assess")
 
 
 def test_load_and_assess_runs_paused(monkeypatch):
@@ -82,14 +87,7 @@ def test_check_lets_the_collector_run_between_files(monkeypatch, tmp_path, capsy
         (tmp_path / f"review-{i}.yaml").write_text(Path(EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / ".git").mkdir()
     seen = _spy_on_assess(monkeypatch)
-    after: list[bool] = []
-    real = check_run.assessment_findings
-
-    def findings(*args, **kwargs):
-        after.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(check_run, "assessment_findings", findings)
+    after = _spy(monkeypatch, check_run, "assessment_findings")
     with pytest.raises(SystemExit):
         main(["check", str(tmp_path), "--jobs", "1"])
     assert seen == [False, False, False]

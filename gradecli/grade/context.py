@@ -31,6 +31,7 @@ from gradecli.model.vocab import RATIO_MEASURES, Measure, Method, Model
 from gradecli.numeric import LOG_RATIO_MAX, Z_975, safe_exp
 
 if TYPE_CHECKING:
+    from gradecli.grade.assessment import Sensitivity
     from gradecli.stats import BinaryData, ContinuousData, GenericData, PooledResult, StudyEffects
     from gradecli.stats import PoolingSpec as StatsAnalysis
 
@@ -84,6 +85,9 @@ class OutcomeContext:
     # the critical studies), by the set of study ids kept: each is pooled once, whichever rule (and
     # the engine's sensitivity analysis) asks for it — see rules.rob_weight.repool
     repooled: dict[frozenset[str], OutcomeContext] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (the judging scale, the low-risk analysis set against it): ROB-WEIGHT and the engine ask for it
+    # with the same scale — see rules.rob_weight.low_risk_analysis
+    low_risk: tuple[object, Sensitivity | None] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def is_ratio(self) -> bool:

@@ -337,6 +337,8 @@ class _Builder:
             raise self._fail(node, path, _tag_message(node.tag))
         out: dict[str | int, Value] = {}
         merged: dict[str | int, Value] = {}
+        values = self.tree.values
+        inner = depth + 1
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
                 for source in self._merge_sources(value_node, path):
@@ -347,7 +349,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._fail(key_node, path, "a key must be plain text, not a list or mapping")
-            key = self._scalar(key_node, path)
+            key = key_node.value if key_node.tag == _STR else self._scalar(key_node, path)
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = key_node.value
             kpath = (*path, key)
@@ -358,7 +360,15 @@ class _Builder:
                 )
                 continue
             self.tree.keys[kpath] = _mark(key_node)
-            out[key] = self.build(value_node, kpath, depth + 1)
+            if type(value_node) is yaml.ScalarNode and inner <= MAX_DEPTH:
+                # what build() does for a scalar, without the call (most values are scalars)
+                self.count += 1
+                if self.count > MAX_VALUES:
+                    raise self._fail(value_node, kpath, f"more than {MAX_VALUES:,} values")
+                values.setdefault(kpath, _mark(value_node))
+                out[key] = value_node.value if value_node.tag == _STR else self._scalar(value_node, kpath)
+            else:
+                out[key] = self.build(value_node, kpath, inner)
         for k, v in merged.items():
             out.setdefault(k, v)
         return out

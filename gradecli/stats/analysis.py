@@ -274,7 +274,7 @@ def pool_effects(
     if k == 0:
         raise _not_estimable(eff)
     lo, hi = 0.999 * VI_MIN, 1.001 * VI_MAX
-    if len(eff.yi) != len(eff.vi) or not (
+    if not len(eff.labels) == len(eff.yi) == len(eff.vi) or not (
         all(abs(y) <= YI_MAX for y in eff.yi) and all(lo <= v <= hi for v in eff.vi)
     ):  # a direct caller of pool_effects: name the first study out of range
         for label, y, v in zip(eff.labels, eff.yi, eff.vi, strict=True):

@@ -427,13 +427,17 @@ def generic_effects(
     """Generic inverse variance: yi as given (log scale for ratio measures), vi = sei²."""
     k = len(yi)
     _check_labels(labels, k)
-    ys = [float(y) for y in yi]
-    ss = [float(s) for s in sei]
+    try:
+        ys = [float(y) for y in yi]
+        ss = [float(s) for s in sei]
+    except (TypeError, ValueError):  # not numbers: the loop below raises for the first such study
+        ys = ss = []
     squares = [s * s for s in ss]
     # every study in range (the usual case, checked a column at a time; NaN fails every comparison):
     # the same effects as the loop below, which otherwise finds the first study out of range
     if (
         len(ss) == k
+        and len(ys) == k
         and all(s > 0.0 for s in ss)
         and all(-YI_MAX <= y <= YI_MAX for y in ys)
         and all(_VI_LO <= v <= _VI_HI for v in squares)

@@ -244,7 +244,16 @@ def zone_changes(scale: Scale | None, full: EffectView | None, part: EffectView 
 def low_risk_analysis(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None:
     """Re-pool with only the studies judged at low risk of bias (Core GRADE 4) and say whether the
     point estimate falls in another zone of the outcome's thresholds than the pooled one. None for a
-    summary-level outcome, without a pooled estimate, or when no study (or every study) is at low risk."""
+    summary-level outcome, without a pooled estimate, or when no study (or every study) is at low risk.
+    Worked out once per outcome context and scale (ROB-WEIGHT and the assessment's ``sensitivity``)."""
+    if ctx.low_risk is not None and ctx.low_risk[0] is scale:
+        return ctx.low_risk[1]
+    found = _low_risk_analysis(ctx, scale)
+    ctx.low_risk = (scale, found)
+    return found
+
+
+def _low_risk_analysis(ctx: OutcomeContext, scale: Scale | None) -> Sensitivity | None:
     if ctx.outcome.form != "studies" or ctx.effect is None:
         return None
     cats = {s: ROB_CATEGORY.get(ctx.study_judgment(s)[0] or "", "missing") for s in dict.fromkeys(ctx.study_ids)}
