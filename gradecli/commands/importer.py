@@ -35,6 +35,16 @@ def _input_errors(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+def _writes_evidence(fn: _F) -> _F:
+    """The options of every importer that writes an evidence file: -o/--output, --force, -q/--quiet."""
+    fn = click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")(fn)
+    fn = click.option("--force", is_flag=True, help="Overwrite an existing output file.")(fn)
+    return click.option("-o", "--output", help="Evidence file to write (default: standard output).")(fn)
+
+
 def _clean(value: _T) -> _T:
     """``value`` (strings, lists and dicts of them) with every string safe to write as UTF-8: a
     non-UTF-8 file name quoted in a note or the header is shown with ``\\xff`` escapes."""
@@ -85,9 +95,7 @@ def import_group() -> None:
 
 @import_group.command("revman")
 @click.argument("review", metavar="REVIEW.rm5")
-@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_writes_evidence
 @click.option(
     "--rob-group",
     "rob_groups",
@@ -122,9 +130,7 @@ def revman(review: str, output: str | None, force: bool, quiet: bool, rob_groups
 
 @import_group.command("revman-data")
 @click.argument("package", metavar="DATAPACKAGE")
-@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_writes_evidence
 @_input_errors
 def revman_data(package: str, output: str | None, force: bool, quiet: bool) -> None:
     """Import a RevMan Web / Cochrane data package (version 1: the -dataPackage.zip, a review zip
@@ -146,9 +152,7 @@ def revman_data(package: str, output: str | None, force: bool, quiet: bool) -> N
 @click.option(
     "--into", "into", required=True, metavar="EVIDENCE.yaml", help="Evidence file whose studies get the judgments."
 )
-@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_writes_evidence
 @_input_errors
 def robvis_cmd(table: str, tool: str, into: str, output: str | None, force: bool, quiet: bool) -> None:
     """Merge a robvis risk-of-bias table (Study, D1..Dn, Overall[, Weight]) into an evidence file."""
@@ -185,9 +189,7 @@ def csv_cmd(data: str, output: str | None, measure: str | None, title: str | Non
 
 @import_group.command("fhir")
 @click.argument("bundle", metavar="BUNDLE.json")
-@click.option("-o", "--output", help="Evidence file to write (default: standard output).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on standard error.")
+@_writes_evidence
 @_input_errors
 def fhir_cmd(bundle: str, output: str | None, force: bool, quiet: bool) -> None:
     """Import a FHIR R5 document Bundle (EBM-on-FHIR, as `gradecli export fhir` writes it).

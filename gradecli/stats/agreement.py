@@ -131,6 +131,18 @@ def _weights(k: int, weights: Weights) -> list[list[float]]:
     raise ValueError(f"weights must be None, 'linear' or 'quadratic', not {weights!r}")
 
 
+def _two_raters(
+    a: Sequence[Hashable | None], b: Sequence[Hashable | None], categories: Sequence[Hashable], weights: Weights
+) -> tuple[list[list[float]], list[list[int]], int, int]:
+    """What kappa and AC1/AC2 start from: the agreement weights, the k×k table of the units both
+    raters rated, its number of units and the number dropped (checks in that order: the categories,
+    the weights, the ratings)."""
+    index = _index(categories)
+    w = _weights(len(index), weights)
+    pairs, n_missing = _pairs(a, b, index)
+    return w, _table(pairs, index), len(pairs), n_missing
+
+
 def _undefined(statistic: str, n: int, n_missing: int, note: str) -> Agreement:
     return Agreement(statistic, None, None, None, None, n, n_missing, note)
 
@@ -212,13 +224,9 @@ def cohen_kappa(
     SE 0, interval [1, 1]. One unit → the estimate, with no SE or interval (note
     :data:`NOTE_ONE_UNIT`).
     """
-    index = _index(categories)
     statistic = "cohen_kappa" if weights is None else f"weighted_kappa_{weights}"
-    k = len(index)
-    w = _weights(k, weights)
-    pairs, n_missing = _pairs(a, b, index)
-    table = _table(pairs, index)
-    n = len(pairs)
+    w, table, n, n_missing = _two_raters(a, b, categories, weights)
+    k = len(table)
     if n == 0:
         return _undefined(statistic, 0, n_missing, NOTE_NO_UNITS)
     rows = [sum(r) for r in table]
@@ -272,13 +280,9 @@ def gwet_ac1(
     both raters → AC1/AC2 = 1.0 with SE 0 (p_e = 0, unlike kappa's p_e = 1). Perfect agreement →
     1.0, SE 0. One unit → the estimate, with no SE or interval (note :data:`NOTE_ONE_UNIT`).
     """
-    index = _index(categories)
     statistic = "gwet_ac1" if weights is None else f"gwet_ac2_{weights}"
-    q = len(index)
-    w = _weights(q, weights)
-    pairs, n_missing = _pairs(a, b, index)
-    table = _table(pairs, index)
-    n = len(pairs)
+    w, table, n, n_missing = _two_raters(a, b, categories, weights)
+    q = len(table)
     if n == 0:
         return _undefined(statistic, 0, n_missing, NOTE_NO_UNITS)
     p = [[x / n for x in r] for r in table]
